@@ -1,0 +1,208 @@
+"""The request store as typed SQLAlchemy 2 models.
+
+Enums are stored as their string values (no native database enums) so that a later
+stage or role needs only a data change, not an ALTER TYPE on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from plc_console.domain import Category, Channel, CloseReason, EventKind, HelpWanted, Role, Stage
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _enum(enum_type: type[StrEnum]) -> Enum:
+    return Enum(
+        enum_type,
+        native_enum=False,
+        create_constraint=False,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class AppMeta(Base):
+    """Small facts about the database itself (e.g. that it holds demo data)."""
+
+    __tablename__ = "app_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class RequestCounter(Base):
+    """Last serial number handed out per year, for numbers like З-2026-00042."""
+
+    __tablename__ = "request_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Person(Base):
+    """A requester: a teacher, parent, student or other participant."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    organization: Mapped[str | None] = mapped_column(String(300))
+    contact: Mapped[str] = mapped_column(String(200), index=True)
+    subject: Mapped[str | None] = mapped_column(String(100))
+    experience_years: Mapped[int | None] = mapped_column(Integer)
+    grade: Mapped[int | None] = mapped_column(Integer)
+    consent_given: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    requests: Mapped[list[Request]] = relationship(back_populates="person")
+
+
+request_topics = Table(
+    "request_topics",
+    Base.metadata,
+    Column("request_id", ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topics.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+expert_topics = Table(
+    "expert_topics",
+    Base.metadata,
+    Column("expert_id", ForeignKey("experts.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topics.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Topic(Base):
+    """A topic of difficulty; the list is editable data seeded from data/topics.csv."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ImportBatch(Base):
+    """One imported file: where each imported request came from."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    checksum: Mapped[str] = mapped_column(String(64), index=True)
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    rows_imported: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Request(Base):
+    """A request (заявка): a difficulty someone met, moving through the stages."""
+
+    __tablename__ = "requests"
+    __table_args__ = (
+        Index("ix_requests_stage_received", "stage", "received_on"),
+        Index("ix_requests_form", "form_no", "received_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    form_no: Mapped[str | None] = mapped_column(String(50))
+    problem: Mapped[str] = mapped_column(Text)
+    help_wanted: Mapped[HelpWanted | None] = mapped_column(_enum(HelpWanted))
+    category: Mapped[Category | None] = mapped_column(_enum(Category))
+    stage: Mapped[Stage] = mapped_column(_enum(Stage))
+    stage_since: Mapped[datetime] = mapped_column(DateTime)
+    close_reason: Mapped[CloseReason | None] = mapped_column(_enum(CloseReason))
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("requests.id", ondelete="SET NULL")
+    )
+    # The products table arrives with the products capability; until then the id is kept
+    # without a foreign key.
+    answered_by_product_id: Mapped[int | None] = mapped_column(Integer)
+    promised_on: Mapped[date | None] = mapped_column(Date)
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="SET NULL")
+    )
+    import_row: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # Optimistic concurrency: every UPDATE checks and bumps it, so a change based on a
+    # stale read fails instead of overwriting another coordinator's work.
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    person: Mapped[Person] = relationship(back_populates="requests")
+    topics: Mapped[list[Topic]] = relationship(secondary=request_topics, order_by=Topic.position)
+    events: Mapped[list[Event]] = relationship(
+        back_populates="request", order_by="Event.id", cascade="all, delete-orphan"
+    )
+    duplicate_of: Mapped[Request | None] = relationship(remote_side=[id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Event(Base):
+    """Something that happened to a request: who, when, from which stage to which, and why.
+
+    Lead times and flow diagrams are computed from events, never from mutable fields.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_request_at", "request_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
+    from_stage: Mapped[Stage | None] = mapped_column(_enum(Stage))
+    to_stage: Mapped[Stage | None] = mapped_column(_enum(Stage))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    request: Mapped[Request] = relationship(back_populates="events")
+
+
+class Expert(Base):
+    """A specialist who can work on requests, with competences (topics) and a load limit."""
+
+    __tablename__ = "experts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    organization: Mapped[str | None] = mapped_column(String(300))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    subjects: Mapped[str | None] = mapped_column(String(300))
+    load_limit: Mapped[int] = mapped_column(Integer, default=3)
+    availability: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    competences: Mapped[list[Topic]] = relationship(secondary=expert_topics, order_by=Topic.position)
