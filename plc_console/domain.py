@@ -251,7 +251,9 @@ def buffer_status(
         finished = chain_length
     completion = 100.0 * finished / chain_length if chain_length else 100.0
     consumption = max(0.0, 100.0 * (elapsed_days - finished) / buffer) if buffer else 0.0
-    return BufferStatus(completion, consumption, (bands or FeverBands()).zone(completion, consumption))
+    return BufferStatus(
+        completion, consumption, (bands or FeverBands()).zone(completion, consumption)
+    )
 
 
 def promised_days(planned_days: dict[Stage, float] | None = None) -> float:

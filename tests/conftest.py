@@ -10,19 +10,18 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from plc_console.services.database import Database, open_database
 
-PG_URL = os.environ.get(
-    "PLC_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+PG_URL = os.environ.get("PLC_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 #: A fixed "now" so dates and days-in-stage in tests never depend on the calendar.
 NOW = datetime(2026, 11, 20, 10, 0, 0)
 
@@ -57,22 +56,46 @@ def pg_reason() -> str | None:
     return _pg_available()
 
 
-@pytest.fixture
-def pg_url(pg_reason: str | None) -> Iterator[str]:
-    """A new, empty PostgreSQL database for one test, dropped afterwards."""
-    if pg_reason:
-        pytest.skip(pg_reason)
+@contextmanager
+def _pg_database(template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database (a copy of ``template`` if given), dropped afterwards."""
     name = f"plc_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    base = admin.url.set(database=name).render_as_string(hide_password=False)
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     try:
-        yield base
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_reason: str | None) -> Iterator[str]:
+    """A migrated, seeded database that each test's database is copied from (fast)."""
+    if pg_reason:
+        pytest.skip(pg_reason)
+    with _pg_database() as url:
+        open_database(url).engine.dispose()
+        yield make_url(url).database or ""
+
+
+@pytest.fixture
+def pg_empty_url(pg_reason: str | None) -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test."""
+    if pg_reason:
+        pytest.skip(pg_reason)
+    with _pg_database() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url(pg_template: str) -> Iterator[str]:
+    """A new PostgreSQL database at the current schema for one test, dropped afterwards."""
+    with _pg_database(template=pg_template) as url:
+        yield url
 
 
 @pytest.fixture

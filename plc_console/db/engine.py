@@ -118,9 +118,7 @@ def check_connection(engine: Engine) -> None:
             connection.execute(text("SELECT 1"))
     except DBAPIError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise DatabaseConfigError(
-            f"cannot reach database {describe(engine)}: {reason}"
-        ) from exc
+        raise DatabaseConfigError(f"cannot reach database {describe(engine)}: {reason}") from exc
 
 
 def describe(engine: Engine) -> str:

@@ -205,4 +205,6 @@ class Expert(Base):
     availability: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    competences: Mapped[list[Topic]] = relationship(secondary=expert_topics, order_by=Topic.position)
+    competences: Mapped[list[Topic]] = relationship(
+        secondary=expert_topics, order_by=Topic.position
+    )

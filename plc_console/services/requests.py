@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Executable, func, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -159,16 +159,20 @@ def _next_serial(session: Session, year: int) -> int:
     )
     serial = session.execute(bump).scalar_one_or_none()
     if serial is None:
-        dialect = session.get_bind().dialect.name
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        session.execute(
-            insert(RequestCounter).values(year=year, last=0).on_conflict_do_nothing()
-        )
+        session.execute(_insert_counter_if_missing(session, year))
         serial = session.execute(bump).scalar_one()
     return serial
+
+
+def _insert_counter_if_missing(session: Session, year: int) -> Executable:
+    # Two desks may start a new year at once: the loser's insert does nothing.
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(RequestCounter).values(year=year, last=0).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(RequestCounter).values(year=year, last=0).on_conflict_do_nothing()
 
 
 def _topics_by_key(session: Session, keys: Sequence[str]) -> list[Topic]:

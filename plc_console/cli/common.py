@@ -1,0 +1,62 @@
+"""What every command shares: the --db option, settings, and one-line errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, NoReturn
+
+import typer
+from sqlalchemy.exc import DBAPIError
+
+from plc_console.config import Settings
+from plc_console.db.engine import DB_URL_ENV, DatabaseConfigError
+from plc_console.db.schema import SchemaMismatch
+from plc_console.domain import PlcError
+from plc_console.locale import Translator, UnsupportedLanguage
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar=DB_URL_ENV,
+        metavar="URL",
+        help="Database: an SQLite file path or sqlite:///FILE, or postgresql+psycopg://… "
+        "[default: plc.sqlite3 in your data folder]",
+        show_default=False,
+    ),
+]
+
+
+def settings_from(ctx: typer.Context, db: str | None = None) -> Settings:
+    """The root command's settings, with this command's --db if one was given."""
+    root: Settings | None = ctx.find_root().obj
+    if root is None:
+        with user_errors(None):
+            root = Settings.from_environment()
+    if db:
+        return Settings(lang=root.lang, actor=root.actor, db_url=db)
+    return root
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one line to stderr and stop with a non-zero exit code."""
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors(translate: Translator | None) -> Iterator[None]:
+    """Turn what a user can cause (bad URL, old schema, refused change) into one line."""
+    t = translate or Translator("en")
+    try:
+        yield
+    except PlcError as exc:
+        fail(t("cli.error", message=t(exc.code, **exc.params)))
+    except (DatabaseConfigError, SchemaMismatch, UnsupportedLanguage) as exc:
+        fail(t("cli.error", message=str(exc)))
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        fail(t("cli.error", message=reason))
+    except OSError as exc:
+        fail(t("cli.error", message=f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")))
