@@ -1,0 +1,1 @@
+"""The console's screens; each owns its bindings and its database workers."""

@@ -1,0 +1,1 @@
+"""Reusable widgets of the console; each knows how to show one kind of plain data."""
