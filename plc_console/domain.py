@@ -261,3 +261,20 @@ def promised_days(planned_days: dict[Stage, float] | None = None) -> float:
     planned = planned_days or DEFAULT_PLANNED_DAYS
     chain_length = sum(planned.get(s, 0.0) for s in WORK_STAGES if s.order >= Stage.TRIAGE.order)
     return chain_length * 1.5
+
+
+# --- Search ----------------------------------------------------------------------------
+
+
+def fold_for_search(text: str) -> str:
+    """Lower-case, ё read as е, whitespace collapsed: how stored text and queries compare.
+
+    SQLite's LIKE and lower() fold only ASCII letters, so Cyrillic case-insensitive search
+    needs text folded once, in Python, when it is written.
+    """
+    return " ".join(text.casefold().replace("ё", "е").split())
+
+
+def request_search_text(number: str, requester: str, problem: str) -> str:
+    """What a request is found by: its number, the requester's name and the problem."""
+    return fold_for_search(f"{number} {requester} {problem}")

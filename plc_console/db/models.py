@@ -150,6 +150,10 @@ class Request(Base):
     # without a foreign key.
     answered_by_product_id: Mapped[int | None] = mapped_column(Integer)
     promised_on: Mapped[date | None] = mapped_column(Date)
+    # When the request first entered triage: the fever chart measures from here.
+    chain_started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Number, requester and problem folded for case-insensitive search (see search_text.py).
+    search_text: Mapped[str] = mapped_column(Text, server_default="", default="")
     import_batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_batches.id", ondelete="SET NULL")
     )

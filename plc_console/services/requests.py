@@ -27,6 +27,7 @@ from plc_console.domain import (
     check_move,
     promised_days,
     request_number,
+    request_search_text,
 )
 from plc_console.services.clock import utcnow
 from plc_console.services.errors import InvalidInput, NotFound, PlcError, StaleVersion
@@ -108,6 +109,7 @@ def create_request(
         created_at=now,
         updated_at=now,
     )
+    request.search_text = request_search_text(request.number, person.full_name, request.problem)
     session.add(request)
     request.events.append(
         Event(at=now, actor=actor, kind=EventKind.CREATED, to_stage=Stage.RECEIVED)
@@ -325,8 +327,9 @@ def move_request(
     now = now or utcnow()
     request = _locked_for_change(session, request_id, expected_version)
     move = check_move(request.stage, target, note)
-    if move.target is Stage.TRIAGE and request.promised_on is None:
-        # The critical-chain promise is made when a request enters triage.
+    if move.target is Stage.TRIAGE and request.chain_started_at is None:
+        # The critical-chain promise is made when a request first enters triage.
+        request.chain_started_at = now
         request.promised_on = (now + timedelta(days=promised_days())).date()
     request.stage = move.target
     request.stage_since = now

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from plc_console.cli.main import app
 from plc_console.db import schema
 from plc_console.db.engine import make_engine
 from plc_console.services.database import open_database
+from tests.unit.test_migrations import make_first_revision_database
 
 runner = CliRunner()
 
@@ -35,46 +36,36 @@ def test_db_url_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.M
     assert target.exists()
 
 
-def _pretend_console_is_newer(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A console one migration ahead of the database: its head is a revision the DB lacks."""
-    real_head = schema.head_revision()
-    monkeypatch.setattr(schema, "head_revision", lambda: "0999")
-    monkeypatch.setattr(schema, "known_revisions", lambda: {real_head, "0999"})
-    monkeypatch.setattr(schema, "upgrade", lambda engine, revision="head": _stamp(engine, "0999"))
-
-
-def _stamp(engine: object, revision: str) -> None:
-    with make_engine(str(engine.url)).begin() as connection:  # type: ignore[attr-defined]
+def _stamp(engine: Engine, revision: str) -> None:
+    with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
 
 
-def test_console_on_an_older_schema_says_what_to_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_console_on_an_older_schema_says_what_to_run(tmp_path: Path) -> None:
     target = tmp_path / "old.sqlite3"
-    open_database(str(target)).engine.dispose()
-    _pretend_console_is_newer(monkeypatch)
-    result = runner.invoke(app, ["--db", str(target)])
-    assert result.exit_code == 1
-    assert "run `plc db upgrade`" in result.stderr
-    assert "Traceback" not in result.output
+    make_first_revision_database(f"sqlite:///{target}").dispose()
+    for args in (["--db", str(target)], ["demo", "--no-open", "--db", str(target)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1
+        assert "run `plc db upgrade`" in result.stderr
+        assert "Traceback" not in result.output
 
 
-def test_upgrade_backs_up_an_sqlite_file_first(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_upgrade_backs_up_an_sqlite_file_first(tmp_path: Path) -> None:
     target = tmp_path / "old.sqlite3"
-    open_database(str(target)).engine.dispose()
-    _pretend_console_is_newer(monkeypatch)
+    make_first_revision_database(f"sqlite:///{target}").dispose()
     result = runner.invoke(app, ["db", "upgrade", "--db", str(target)])
     assert result.exit_code == 0, result.output
+    assert f"from 0001 to {schema.head_revision()}" in result.output
     backups = list(tmp_path.glob("old.sqlite3.*.bak"))
     assert len(backups) == 1
-    # The backup is a working database at the old schema.
-    engine = make_engine(f"sqlite:///{backups[0]}")
-    assert schema.current_revision(engine) != "0999"
-    engine.dispose()
-    assert schema.current_revision(make_engine(f"sqlite:///{target}")) == "0999"
+    # The backup is a working database at the old schema; the file itself is upgraded.
+    backup = make_engine(f"sqlite:///{backups[0]}")
+    assert schema.current_revision(backup) == "0001"
+    backup.dispose()
+    upgraded = make_engine(f"sqlite:///{target}")
+    assert schema.current_revision(upgraded) == schema.head_revision()
+    upgraded.dispose()
 
 
 def test_a_database_newer_than_the_console_is_refused(tmp_path: Path) -> None:
