@@ -11,6 +11,7 @@ from plc_console.cli import db as db_commands
 from plc_console.cli.common import DbOption, user_errors
 from plc_console.cli.console import open_console
 from plc_console.cli.demo import demo
+from plc_console.cli.screenshots import screenshots
 from plc_console.config import Settings
 from plc_console.locale import LANG_ENV
 
@@ -25,6 +26,7 @@ app = typer.Typer(
 )
 app.add_typer(db_commands.app, name="db")
 app.command(name="demo")(demo)
+app.command(name="screenshots")(screenshots)
 
 
 def _version(value: bool) -> None:
