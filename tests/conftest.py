@@ -111,6 +111,14 @@ def db_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue("pg_url"))
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_url(request: pytest.FixtureRequest) -> str:
+    """The URL of a database with no tables at all, once per backend."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    return str(request.getfixturevalue("pg_empty_url"))
+
+
 @pytest.fixture
 def database(db_url: str) -> Iterator[Database]:
     """A fresh, migrated database with topics seeded."""

@@ -23,7 +23,7 @@ def demo(
         int, typer.Option(help="Random seed: the same seed gives the same data.")
     ] = 2026,
 ) -> None:
-    """Create demo data for one school term and open the console on it.
+    """Fill a demo database with one school term and open it.
 
     Without --db (or PLC_DB_URL) the demo lives in its own file beside your real
     database, so demo data never mixes with real data.

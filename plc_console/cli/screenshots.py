@@ -24,7 +24,7 @@ def screenshots(
         Path, typer.Option("--out", help="Folder for the SVG files.", file_okay=False)
     ] = Path("screens"),
 ) -> None:
-    """Write an SVG picture of each main screen, rendered from the demo data."""
+    """Write SVG pictures of the main screens, made from demo data."""
     from plc_console.services.demo import create_demo
     from plc_console.tui.screenshots import take_screenshots
 

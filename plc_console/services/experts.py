@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from plc_console.db.models import Expert, Topic
-from plc_console.services.errors import InvalidInput, PlcError
+from plc_console.db.models import Expert
+from plc_console.services.errors import InvalidInput
+from plc_console.services.reference import topics_by_key
 from plc_console.services.views import ExpertView
 
 
@@ -38,19 +38,11 @@ def add_expert(session: Session, new: NewExpert) -> ExpertView:
         load_limit=new.load_limit,
         availability=new.availability,
         active=new.active,
-        competences=_topics(session, new.topic_keys),
+        competences=topics_by_key(session, new.topic_keys),
     )
     session.add(expert)
     session.flush()
     return _view(expert)
-
-
-def _topics(session: Session, keys: Sequence[str]) -> list[Topic]:
-    found = {t.key: t for t in session.scalars(select(Topic).where(Topic.key.in_(keys)))}
-    missing = [key for key in keys if key not in found]
-    if missing:
-        raise PlcError("error.unknown_topic", topic=missing[0])
-    return [found[key] for key in keys]
 
 
 def list_experts(session: Session) -> list[ExpertView]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from plc_console.db.models import Topic
+from plc_console.services.errors import PlcError
 from plc_console.services.meta import get_meta, set_meta
 from plc_console.services.views import TopicView
 
@@ -51,6 +53,17 @@ def seed_topics(session: Session) -> int:
     set_meta(session, TOPICS_SEEDED, "1")
     session.flush()
     return added
+
+
+def topics_by_key(session: Session, keys: Sequence[str]) -> list[Topic]:
+    """The topics with these keys, in the order given; an unknown key is refused by name."""
+    if not keys:
+        return []
+    found = {t.key: t for t in session.scalars(select(Topic).where(Topic.key.in_(keys)))}
+    for key in keys:
+        if key not in found:
+            raise PlcError("error.unknown_topic", topic=key)
+    return [found[key] for key in dict.fromkeys(keys)]
 
 
 def list_topics(session: Session, *, include_inactive: bool = False) -> list[TopicView]:

@@ -14,7 +14,7 @@ from sqlalchemy import Executable, func, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from plc_console.db.models import Event, Person, Request, RequestCounter, Topic
+from plc_console.db.models import Event, Person, Request, RequestCounter
 from plc_console.domain import (
     Category,
     Channel,
@@ -31,6 +31,7 @@ from plc_console.domain import (
 )
 from plc_console.services.clock import utcnow
 from plc_console.services.errors import InvalidInput, NotFound, PlcError, StaleVersion
+from plc_console.services.reference import topics_by_key
 from plc_console.services.views import EventView, RequestDetail, RequestSummary
 
 PROBLEM_MAX_CHARS = 5000
@@ -92,7 +93,7 @@ def create_request(
     now = now or utcnow()
     validate_new_request(new, today=now.date())
     person = _find_or_add_person(session, new, now)
-    topics = _topics_by_key(session, new.topic_keys)
+    topics = topics_by_key(session, new.topic_keys)
     request = Request(
         number=request_number(new.received_on.year, _next_serial(session, new.received_on.year)),
         person=person,
@@ -175,16 +176,6 @@ def _insert_counter_if_missing(session: Session, year: int) -> Executable:
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(RequestCounter).values(year=year, last=0).on_conflict_do_nothing()
-
-
-def _topics_by_key(session: Session, keys: Sequence[str]) -> list[Topic]:
-    if not keys:
-        return []
-    found = {t.key: t for t in session.scalars(select(Topic).where(Topic.key.in_(keys)))}
-    for key in keys:
-        if key not in found:
-            raise PlcError("error.unknown_topic", topic=key)
-    return [found[key] for key in dict.fromkeys(keys)]
 
 
 # --- reading ------------------------------------------------------------------------
@@ -403,7 +394,7 @@ def set_triage(
     """Set the difficulty category and topics (decided at triage), recorded as an edit."""
     now = now or utcnow()
     request = _locked_for_change(session, request_id, expected_version)
-    topics = _topics_by_key(session, topic_keys)
+    topics = topics_by_key(session, topic_keys)
     before = (request.category, [t.key for t in request.topics])
     request.category = category
     request.topics = topics

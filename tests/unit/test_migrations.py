@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
 from sqlalchemy import Engine, func, select, text
 
 from plc_console.db import schema
@@ -49,13 +48,6 @@ def make_first_revision_database(url: str) -> Engine:
             {"at": at, "later": datetime(2026, 10, 2, 11, 30)},
         )
     return engine
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def empty_url(request: pytest.FixtureRequest) -> str:
-    if request.param == "sqlite":
-        return str(request.getfixturevalue("sqlite_url"))
-    return str(request.getfixturevalue("pg_empty_url"))
 
 
 def test_upgrade_from_the_first_revision_keeps_every_row(empty_url: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select
@@ -11,13 +10,6 @@ from plc_console.db import schema
 from plc_console.db.models import Base, Topic
 from plc_console.services.database import open_database
 from plc_console.services.reference import list_topics, read_csv
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def empty_url(request: pytest.FixtureRequest) -> str:
-    if request.param == "sqlite":
-        return str(request.getfixturevalue("sqlite_url"))
-    return str(request.getfixturevalue("pg_empty_url"))
 
 
 def test_first_use_creates_the_current_schema_and_seeds_topics(empty_url: str) -> None:
