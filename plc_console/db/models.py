@@ -129,6 +129,8 @@ class Request(Base):
     __table_args__ = (
         Index("ix_requests_stage_received", "stage", "received_on"),
         Index("ix_requests_form", "form_no", "received_on"),
+        # A board column reads its cards in stage_since order, a window at a time.
+        Index("ix_requests_stage_since", "stage", "stage_since", "chain_started_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
