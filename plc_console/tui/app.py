@@ -8,15 +8,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from plc_console.config import Settings
 from plc_console.services.clock import utcnow
+from plc_console.tui.screens.board import BoardScreen
 from plc_console.tui.screens.help import HelpScreen, key_help, localize_bindings
 from plc_console.tui.screens.stage_list import StageListScreen
+
+#: The first screen: the Kanban board, or the older list of requests by stage.
+StartScreen = Literal["board", "stages"]
 
 
 class PlcApp(App[None]):
@@ -35,8 +41,10 @@ class PlcApp(App[None]):
         settings: Settings,
         sessions: sessionmaker[Session],
         now: Callable[[], datetime] = utcnow,
+        start: StartScreen = "board",
     ) -> None:
         super().__init__()
+        self._start: StartScreen = start
         self.settings = settings
         self.t = settings.translate
         self._sessions = sessions
@@ -46,7 +54,12 @@ class PlcApp(App[None]):
         self.sub_title = self.t("app.subtitle")
 
     def on_mount(self) -> None:
-        self.push_screen(StageListScreen(self._sessions, self.t, self._now))
+        self.push_screen(self._first_screen())
+
+    def _first_screen(self) -> Screen[None]:
+        if self._start == "stages":
+            return StageListScreen(self._sessions, self.t, self._now)
+        return BoardScreen(self._sessions, self.t, self._now, self.settings.actor)
 
     def action_help_quit(self) -> None:
         """ctrl+c does not quit a Textual app: say which key does, in the user's language."""
@@ -71,6 +84,10 @@ def make_app(
     sessions: sessionmaker[Session],
     *,
     now: Callable[[], datetime] | None = None,
+    start: StartScreen = "board",
 ) -> PlcApp:
-    """The App for the CLI and the tests; ``now`` gives naive UTC times (fixed in tests)."""
-    return PlcApp(settings, sessions, now or utcnow)
+    """The App for the CLI and the tests; ``now`` gives naive UTC times (fixed in tests).
+
+    ``start`` picks the first screen: the board, or the list of requests by stage.
+    """
+    return PlcApp(settings, sessions, now or utcnow, start)

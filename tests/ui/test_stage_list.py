@@ -18,6 +18,7 @@ from textual.widgets import Label
 from plc_console.config import Settings
 from plc_console.domain import Stage
 from plc_console.locale import Translator
+from plc_console.services.database import Database
 from plc_console.services.errors import NotFound
 from plc_console.tui.app import PlcApp, make_app
 from plc_console.tui.screens import stage_list
@@ -25,10 +26,24 @@ from plc_console.tui.screens.help import HelpScreen
 from plc_console.tui.screens.stage_list import StageListScreen, describe_error
 from plc_console.tui.widgets.request_table import RequestTable
 from plc_console.tui.widgets.stage_picker import StagePicker
+from tests.ui.conftest import ACTOR, UI_NOW
 
 AppFactory = Callable[[str], PlcApp]
 SIZE = (120, 40)
 RECEIVED_NUMBERS = ["З-2026-00003", "З-2026-00006", "З-2026-00010", "З-2026-00011", "З-2026-00012"]
+
+
+@pytest.fixture
+def build_app(ui_db: Database) -> AppFactory:
+    """The console opened on the stage list (the board is the first screen by default)."""
+
+    def build(lang: str) -> PlcApp:
+        settings = Settings(lang=lang, actor=ACTOR)
+        app = make_app(settings, ui_db.sessions, now=lambda: UI_NOW, start="stages")
+        app.animation_level = "none"
+        return app
+
+    return build
 
 
 def run(scenario: Coroutine[Any, Any, None]) -> None:
@@ -297,7 +312,7 @@ def test_ctrl_c_says_how_to_quit(build_app: AppFactory) -> None:
 
 def test_a_failed_read_is_reported_not_raised(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
-    app = make_app(Settings(lang="ru", actor="tester"), sessionmaker(engine))
+    app = make_app(Settings(lang="ru", actor="tester"), sessionmaker(engine), start="stages")
     messages: list[Message] = []
 
     async def scenario() -> None:

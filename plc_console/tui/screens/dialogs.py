@@ -1,0 +1,164 @@
+"""Small modal questions the board asks before it changes anything.
+
+Each returns a typed result through ``dismiss`` (None when the user cancels) and reads
+nothing from the database: the screen that asked does the work in a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet
+
+from plc_console.domain import CloseReason
+from plc_console.locale import Translator
+from plc_console.tui.screens.help import localize_bindings
+
+_CANCEL = Binding("escape,q", "cancel", "dialog.cancel", id="cancel_dialog")
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """Asks why (a move back needs a note); the note, or None when cancelled."""
+
+    BINDINGS = [_CANCEL]
+
+    def __init__(self, t: Translator, title: str, prompt: str) -> None:
+        super().__init__(classes="dialog-screen")
+        localize_bindings(self, t)
+        self._t = t
+        self._title = title
+        self._prompt = prompt
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = self._title
+            yield Label(self._prompt, classes="dialog-text", markup=False)
+            yield Input(placeholder=self._t("dialog.note_placeholder"), id="note")
+            yield Label("", id="note-hint", classes="dialog-hint", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self._t("dialog.ok"), variant="primary", id="ok")
+                yield Button(self._t("dialog.cancel"), id="cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _submit(self) -> None:
+        note = self.query_one("#note", Input).value.strip()
+        if not note:
+            self.query_one("#note-hint", Label).update(self._t("dialog.note_required"))
+            self.query_one("#note", Input).focus()
+            return
+        self.dismiss(note)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question; True only for yes."""
+
+    BINDINGS = [
+        _CANCEL,
+        Binding("y", "answer(True)", "dialog.yes", id="confirm_yes", show=False),
+        Binding("n", "answer(False)", "dialog.no", id="confirm_no", show=False),
+    ]
+
+    def __init__(self, t: Translator, title: str, question: str) -> None:
+        super().__init__(classes="dialog-screen")
+        localize_bindings(self, t)
+        self._t = t
+        self._title = title
+        self._question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = self._title
+            yield Label(self._question, classes="dialog-text", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self._t("dialog.yes"), variant="warning", id="yes")
+                yield Button(self._t("dialog.no"), variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()  # the safe answer is the default
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+@dataclass(frozen=True)
+class CloseDecision:
+    """Why a request is closed early; ``kept`` is the typed number of the kept request."""
+
+    reason: CloseReason
+    kept: str | None = None
+    note: str | None = None
+
+
+class CloseDialog(ModalScreen[CloseDecision | None]):
+    """Reason (duplicate / out of scope / withdrawn), the kept request, an optional note."""
+
+    BINDINGS = [_CANCEL]
+
+    def __init__(self, t: Translator, number: str) -> None:
+        super().__init__(classes="dialog-screen")
+        localize_bindings(self, t)
+        self._t = t
+        self._number = number
+
+    def compose(self) -> ComposeResult:
+        t = self._t
+        with Vertical(classes="dialog") as box:
+            box.border_title = t("dialog.close_title", number=self._number)
+            yield Label(t("dialog.close_reason"), classes="dialog-text", markup=False)
+            with RadioSet(id="reason"):
+                for index, reason in enumerate(CloseReason):
+                    yield RadioButton(t.label(reason), value=index == 0, name=reason.value)
+            yield Label(t("dialog.kept_label"), classes="dialog-text", markup=False)
+            yield Input(placeholder=t("dialog.kept_placeholder"), id="kept")
+            yield Label(t("dialog.note_optional"), classes="dialog-text", markup=False)
+            yield Input(placeholder=t("dialog.note_placeholder"), id="close-note")
+            yield Label("", id="close-hint", classes="dialog-hint", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("dialog.close_ok"), variant="warning", id="ok")
+                yield Button(t("dialog.cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(RadioSet).focus()
+
+    @property
+    def reason(self) -> CloseReason:
+        pressed = self.query_one(RadioSet).pressed_button
+        return CloseReason(pressed.name) if pressed and pressed.name else CloseReason.DUPLICATE
+
+    @on(RadioSet.Changed)
+    def _reason_changed(self) -> None:
+        self.query_one("#kept", Input).disabled = self.reason is not CloseReason.DUPLICATE
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _submit(self) -> None:
+        reason = self.reason
+        kept = self.query_one("#kept", Input).value.strip() or None
+        note = self.query_one("#close-note", Input).value.strip() or None
+        if reason is CloseReason.DUPLICATE and kept is None:
+            self.query_one("#close-hint", Label).update(self._t("dialog.kept_required"))
+            self.query_one("#kept", Input).focus()
+            return
+        kept = kept if reason is CloseReason.DUPLICATE else None
+        self.dismiss(CloseDecision(reason, kept, note))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
