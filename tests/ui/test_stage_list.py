@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +25,11 @@ from plc_console.tui.screens.help import HelpScreen
 from plc_console.tui.screens.stage_list import StageListScreen, describe_error
 from plc_console.tui.widgets.request_table import RequestTable
 from plc_console.tui.widgets.stage_picker import StagePicker
+from tests.ui.board_pilot import press, run, settle
 from tests.ui.conftest import ACTOR, UI_NOW
 
 AppFactory = Callable[[str], PlcApp]
+
 SIZE = (120, 40)
 RECEIVED_NUMBERS = ["З-2026-00003", "З-2026-00006", "З-2026-00010", "З-2026-00011", "З-2026-00012"]
 
@@ -44,24 +45,6 @@ def build_app(ui_db: Database) -> AppFactory:
         return app
 
     return build
-
-
-def run(scenario: Coroutine[Any, Any, None]) -> None:
-    """Run an async Pilot scenario (plain asyncio: no async plugin is needed)."""
-    asyncio.run(scenario)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let key handling start its worker, the worker finish, and its message be shown."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def press(pilot: Pilot[None], *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-        await settle(pilot)
 
 
 def table(app: PlcApp) -> RequestTable:
