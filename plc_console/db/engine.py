@@ -22,6 +22,12 @@ APP_NAME = "plc-console"
 DB_URL_ENV = "PLC_DB_URL"
 #: SQLite waits this long for another writer instead of failing with "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+#: SQLite's page cache per connection (KiB). The default 2 MiB holds less than the board
+#: index of 100,000 requests, so every keystroke would read it again through the OS.
+SQLITE_CACHE_KIB = 65_536
+#: SQLite reads the file through a memory map up to this size: no copy per page read,
+#: and the pages are shared by every connection (and desk) on the machine.
+SQLITE_MMAP_BYTES = 256 << 20
 
 
 class DatabaseConfigError(Exception):
@@ -108,6 +114,11 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Reading speed for the board: a bigger page cache, the file mapped into memory, and
+    # temporary tables and sorts (the search's hits, ORDER BY) kept in memory.
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
 

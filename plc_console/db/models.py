@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -64,6 +65,10 @@ class Person(Base):
     """A requester: a teacher, parent, student or other participant."""
 
     __tablename__ = "people"
+    __table_args__ = (
+        # The board's role and young-teacher filters gather their people from here.
+        Index("ix_people_role_experience", "role", "experience_years"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200))
@@ -85,6 +90,8 @@ request_topics = Table(
     Base.metadata,
     Column("request_id", ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True),
     Column("topic_id", ForeignKey("topics.id", ondelete="RESTRICT"), primary_key=True),
+    # The board's topic filter counts from a topic's requests, not from every request.
+    Index("ix_request_topics_topic", "topic_id", "request_id"),
 )
 
 expert_topics = Table(
@@ -129,13 +136,27 @@ class Request(Base):
     __table_args__ = (
         Index("ix_requests_stage_received", "stage", "received_on"),
         Index("ix_requests_form", "form_no", "received_on"),
-        # A board column reads its cards in stage_since order, a window at a time.
-        Index("ix_requests_stage_since", "stage", "stage_since", "chain_started_at"),
+        # A person's requests; with the stage, the board counts a role's requests per
+        # column from here alone.
+        Index("ix_requests_person_stage", "person_id", "stage"),
+        # A board column reads its cards in stage_since order, a window at a time, and
+        # the zone (from chain_started_at) and the filters on the request's own columns
+        # are checked in the index too: counts and windows under those filters never
+        # read the wide rows (problem, search text).
+        Index(
+            "ix_requests_board",
+            "stage",
+            "stage_since",
+            "chain_started_at",
+            "category",
+            "channel",
+            "person_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"))
     received_on: Mapped[date] = mapped_column(Date)
     channel: Mapped[Channel] = mapped_column(_enum(Channel))
     form_no: Mapped[str | None] = mapped_column(String(50))
@@ -154,7 +175,10 @@ class Request(Base):
     promised_on: Mapped[date | None] = mapped_column(Date)
     # When the request first entered triage: the fever chart measures from here.
     chain_started_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # Number, requester and problem folded for case-insensitive search (see search_text.py).
+    # Number, requester and problem folded for case-insensitive search
+    # (domain.request_search_text). Migration 0004 indexes it outside these models: an
+    # FTS5 trigram table kept in step by triggers on SQLite, a pg_trgm index on
+    # PostgreSQL (see plc_console.db.search).
     search_text: Mapped[str] = mapped_column(Text, server_default="", default="")
     import_batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_batches.id", ondelete="SET NULL")
@@ -172,6 +196,9 @@ class Request(Base):
         back_populates="request", order_by="Event.id", cascade="all, delete-orphan"
     )
     duplicate_of: Mapped[Request | None] = relationship(remote_side=[id])
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -214,3 +241,34 @@ class Expert(Base):
     competences: Mapped[list[Topic]] = relationship(
         secondary=expert_topics, order_by=Topic.position
     )
+    # passive_deletes="all": deleting an expert with assignments is refused by the
+    # database (RESTRICT) instead of the ORM blanking their expert_id.
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="expert", passive_deletes="all"
+    )
+
+
+class Assignment(Base):
+    """An expert assigned to work on a request (who assigned them, and when).
+
+    Minimal for now: the board filters by it; the experts matching panel will create
+    and end assignments.
+    """
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        # One assignment per expert and request; also finds a request's experts.
+        UniqueConstraint("request_id", "expert_id", name="uq_assignments_request_expert"),
+        # An expert's requests (the board's expert filter, an expert's load).
+        Index("ix_assignments_expert_id", "expert_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    # An expert with assignments is made inactive, not deleted: the history stays.
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="RESTRICT"))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime)
+    assigned_by: Mapped[str] = mapped_column(String(100))
+
+    request: Mapped[Request] = relationship(back_populates="assignments")
+    expert: Mapped[Expert] = relationship(back_populates="assignments")

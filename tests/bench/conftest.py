@@ -223,13 +223,23 @@ def build_board_database(path: Path) -> None:
         database.engine.dispose()
 
 
+def _cache_dir(config: pytest.Config) -> Path:
+    """pytest's cache folder for the built file; the same folder when the cache plugin is
+    off (``-p no:cacheprovider``, as the xdist-free bench command runs), so both reuse it."""
+    cache = getattr(config, "cache", None)  # absent without the plugin
+    if cache is not None:
+        return Path(cache.mkdir("plc-bench"))
+    folder = config.rootpath / ".pytest_cache" / "d" / "plc-bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def board_database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Database]:
     """A copy of the cached 100,000-request database, opened like the console opens it."""
-    assert request.config.cache is not None
-    cache_dir = request.config.cache.mkdir("plc-bench")
+    cache_dir = _cache_dir(request.config)
     cached = cache_dir / f"board-{DATA_VERSION}-{head_revision()}-{REQUESTS}.sqlite3"
     if not cached.exists():
         building = cached.with_suffix(".building")

@@ -2,7 +2,8 @@
 
 Targets from the issue: a search or filter keystroke shows results within 150 ms (the
 column counts and the eight first windows together), a move within 100 ms. Run with
-``pytest -m bench -n 0 tests/bench``.
+``pytest -m bench -n 0 tests/bench -p no:cacheprovider``; each keystroke benchmark records
+its mean as a share of the target in ``extra_info`` (``--benchmark-json`` shows it).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plc_console.db.models import Request
-from plc_console.domain import BOARD_STAGES, Category, Stage
+from plc_console.domain import BOARD_STAGES, Category, Role, Stage, Zone
 from plc_console.services import board
 from plc_console.services import requests as rq
 from plc_console.services.board import BoardFilter, CardOrder
@@ -27,18 +28,60 @@ PAGE = 40
 EMPTY = BoardFilter()
 
 
-def _board(session: Session, flt: BoardFilter) -> int:
-    """What one keystroke asks for: every count and the first page of every column."""
+#: A keystroke must show its results within this many seconds (the issue's target).
+KEYSTROKE_TARGET = 0.150
+
+
+def _board(session: Session, flt: BoardFilter, order: CardOrder = CardOrder.RED_FIRST) -> int:
+    """What one keystroke asks for: every count and the first page of every column.
+
+    Each round is a read of its own, as the console opens a session per read: nothing
+    the last round found (a search's hits) is reused.
+    """
+    session.rollback()
     counts = board.column_counts(session, flt, now=NOW)
     shown = 0
     for stage in BOARD_STAGES:
-        shown += len(
-            board.column_window(
-                session, stage, flt, order=CardOrder.RED_FIRST, offset=0, limit=PAGE, now=NOW
-            )
-        )
-    assert sum(counts.values()) >= shown
+        cards = board.column_window(session, stage, flt, order=order, offset=0, limit=PAGE, now=NOW)
+        assert len(cards) == min(PAGE, counts[stage])
+        shown += len(cards)
     return shown
+
+
+#: One keystroke's filter each, as a coordinator types or clicks them.
+KEYSTROKES = {
+    # A frequent word of the requests' vocabulary, typed out.
+    "search-word": BoardFilter(search="родител"),
+    # Prefixes while typing: two letters have no trigram to look up, three have one.
+    "search-prefix-2": BoardFilter(search="ро"),
+    "search-prefix-3": BoardFilter(search="род"),
+    # A fragment of a request number, as read off a paper form: a handful of matches.
+    "search-number": BoardFilter(search="00042"),
+    # A surname, typed with ё and capitals (stored folded: е, lower case).
+    "search-surname": BoardFilter(search="Фёдоров"),
+    "category": BoardFilter(categories=frozenset({Category.MOTIVATIONAL})),
+    "role": BoardFilter(roles=frozenset({Role.PARENT})),
+    "topic": BoardFilter(topic_keys=frozenset({"parents"})),
+    "zone-red": BoardFilter(zones=frozenset({Zone.RED})),
+    "young-teachers": BoardFilter(young_teachers_only=True),
+    "combination": BoardFilter(
+        search="урок",
+        young_teachers_only=True,
+        categories=frozenset({Category.MOTIVATIONAL}),
+        topic_keys=frozenset({"engagement", "task_choice"}),
+    ),
+}
+
+
+@pytest.mark.parametrize("order", list(CardOrder), ids=[o.value for o in CardOrder])
+@pytest.mark.parametrize("flt", list(KEYSTROKES.values()), ids=list(KEYSTROKES))
+def test_keystroke(
+    benchmark: BenchmarkFixture, bench_session: Session, flt: BoardFilter, order: CardOrder
+) -> None:
+    """Counts and the eight first windows for one search or filter keystroke."""
+    shown = benchmark(_board, bench_session, flt, order)
+    assert shown > 0
+    benchmark.extra_info["target_share"] = round(benchmark.stats.stats.mean / KEYSTROKE_TARGET, 2)
 
 
 def test_column_counts(benchmark: BenchmarkFixture, bench_session: Session) -> None:
@@ -80,16 +123,6 @@ def test_deep_window_in_done(
     assert len(cards) == PAGE
 
 
-def test_search_keystroke(benchmark: BenchmarkFixture, bench_session: Session) -> None:
-    shown = benchmark(_board, bench_session, BoardFilter(search="родител"))
-    assert shown > 0
-
-
-def test_filter_keystroke(benchmark: BenchmarkFixture, bench_session: Session) -> None:
-    flt = BoardFilter(young_teachers_only=True, categories=frozenset({Category.MOTIVATIONAL}))
-    assert benchmark(_board, bench_session, flt) > 0
-
-
 def test_unfiltered_board(benchmark: BenchmarkFixture, bench_session: Session) -> None:
     assert benchmark(_board, bench_session, EMPTY) > 0
 
@@ -126,4 +159,5 @@ def test_move_a_card(
 
 
 def test_change_token(benchmark: BenchmarkFixture, bench_session: Session) -> None:
-    assert benchmark(board.change_token, bench_session) > 200_000
+    token = benchmark(board.change_token, bench_session)
+    assert token == board.change_token(bench_session) != 0

@@ -2,32 +2,41 @@
 
 from __future__ import annotations
 
-import json
+import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from plc_console.db import schema
+from plc_console.db.models import Assignment, Event, Expert, Request
+from plc_console.db.search import SEARCH_TABLE
 from plc_console.domain import (
     BOARD_STAGES,
     WORK_STAGES,
     Category,
     Channel,
     CloseReason,
+    EventKind,
     Role,
     Stage,
     Zone,
     buffer_status,
+    request_search_text,
 )
 from plc_console.services import board
 from plc_console.services import requests as rq
 from plc_console.services.board import BoardFilter, CardOrder
+from plc_console.services.database import Database, open_database
 from plc_console.services.errors import InvalidInput, NotFound
 from plc_console.services.meta import set_meta
 from tests.conftest import NOW
+from tests.unit.test_migrations import make_first_revision_database
 
 FORM = rq.NewRequest(
     received_on=NOW.date(),
@@ -225,6 +234,62 @@ def test_an_empty_filter_is_empty() -> None:
     assert not BoardFilter(young_teachers_only=True).is_empty
 
 
+def _assign(session: Session, request_id: int, expert: Expert) -> None:
+    session.add(
+        Assignment(request_id=request_id, expert_id=expert.id, assigned_at=NOW, assigned_by="t")
+    )
+
+
+def test_expert_filter_keeps_requests_any_chosen_expert_works_on(
+    session: Session, mixed: dict[str, int]
+) -> None:
+    first, second, idle = experts = [Expert(full_name=f"Эксперт {n}") for n in range(3)]
+    session.add_all(experts)
+    session.flush()
+    _assign(session, mixed["young"], first)
+    _assign(session, mixed["parent"], first)
+    _assign(session, mixed["parent"], second)
+    _assign(session, mixed["done"], second)
+    session.commit()
+    for chosen, expected in [
+        ({first}, {Stage.TRIAGE: 1, Stage.SESSION: 1}),
+        ({second}, {Stage.SESSION: 1, Stage.DONE: 1}),
+        ({first, second}, {Stage.TRIAGE: 1, Stage.SESSION: 1, Stage.DONE: 1}),
+        ({idle}, {}),
+    ]:
+        flt = BoardFilter(expert_ids=frozenset(e.id for e in chosen))
+        assert not flt.is_empty
+        assert _counts(session, flt) == expected
+        assert {s: len(_window(session, s, flt)) for s in expected} == expected
+    both = BoardFilter(
+        expert_ids=frozenset({first.id}), categories=frozenset({Category.METHODOLOGICAL})
+    )
+    assert _counts(session, both) == {Stage.TRIAGE: 1}
+    assert _window(session, Stage.TRIAGE, both) == [mixed["young"]]
+
+
+def test_an_expert_is_assigned_to_a_request_once(session: Session) -> None:
+    request_id = _place(session, Stage.TRIAGE)
+    expert = Expert(full_name="Эксперт")
+    session.add(expert)
+    session.flush()
+    _assign(session, request_id, expert)
+    session.commit()
+    _assign(session, request_id, expert)
+    with pytest.raises(IntegrityError):
+        session.flush()
+    session.rollback()
+    # An expert with assignments stays (made inactive, not deleted).
+    session.delete(session.get(Expert, expert.id))
+    with pytest.raises(IntegrityError):
+        session.flush()
+    session.rollback()
+    # Assignments go with their request.
+    session.delete(session.get(Request, request_id))
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(Assignment)) == 0
+
+
 # --- search ---------------------------------------------------------------------------
 
 
@@ -270,6 +335,155 @@ def test_search_by_number_and_like_wildcards_are_literal(session: Session) -> No
     assert _window(session, Stage.RECEIVED, BoardFilter(search="_")) == [second]
 
 
+def _search(session: Session, query: str, stage: Stage = Stage.RECEIVED) -> list[int]:
+    """The ids a search shows in ``stage``, checking that the count agrees."""
+    flt = BoardFilter(search=query)
+    ids = _window(session, stage, flt)
+    assert board.column_counts(session, flt, now=NOW)[stage] == len(ids), query
+    return ids
+
+
+def test_search_words_shorter_than_a_trigram_match_too(session: Session) -> None:
+    # Words of one or two letters have no trigram to look up: the index cannot help,
+    # and mixed with longer words they must still narrow the result.
+    hedgehog = _place(session, Stage.RECEIVED, problem="Ёж и уж в 5 классе")
+    awful = _place(session, Stage.RECEIVED, problem="Ужасно шумно на уроке", contact="b")
+    for query, expected in [
+        ("уж", [hedgehog, awful]),
+        ("ёж", [hedgehog]),
+        ("ЕЖ уж", [hedgehog]),
+        ("5", [hedgehog]),
+        ("уж ужас", [awful]),
+        ("ужасно ж", [awful]),
+        ("ужасно ёж", []),
+    ]:
+        assert _search(session, query) == expected, query
+
+
+def test_search_reads_quotes_and_query_words_as_plain_text(session: Session) -> None:
+    quoted = _place(session, Stage.RECEIVED, problem='Тема «Дроби», "проценты" AND OR * NEAR(а б)')
+    _place(session, Stage.RECEIVED, problem="Обычный текст без знаков", contact="x")
+    for query in ['"проценты"', "and", "OR", "near(а", "*", '"', 'проценты"', "«дроби»,"]:
+        assert _search(session, query) == [quoted], query
+
+
+def test_search_finds_fragments_of_request_numbers(session: Session) -> None:
+    first = _place(session, Stage.RECEIVED)
+    second = _place(session, Stage.RECEIVED, contact="b")
+    number = rq.get_request(session, second).summary.number
+    assert number == f"З-{NOW.year}-00002"
+    for query, expected in [
+        ("00002", [second]),
+        ("-00001", [first]),
+        (f"{NOW.year}-0000", [first, second]),
+        (number.lower(), [second]),
+        (f"з-{NOW.year}", [first, second]),
+        ("000003", []),
+    ]:
+        assert _search(session, query) == expected, query
+
+
+def _edit_problem(session: Session, request_id: int, problem: str) -> None:
+    """What editing a request does to the row: new problem, new folded search text."""
+    request = session.get(Request, request_id)
+    assert request is not None
+    request.problem = problem
+    request.search_text = request_search_text(
+        request.number, request.person.full_name, request.problem
+    )
+    session.flush()
+
+
+def test_search_follows_edits_at_once_and_forgets_rolled_back_ones(session: Session) -> None:
+    request_id = _place(session, Stage.RECEIVED, problem="Дети не слушают объяснений")
+    assert _search(session, "слушают") == [request_id]
+    # In the same transaction, before the commit: the board sees the new text.
+    _edit_problem(session, request_id, "Родители не приходят на собрания")
+    assert _search(session, "слушают") == []
+    assert _search(session, "собрания") == [request_id]
+    session.commit()
+    assert _search(session, "собрания") == [request_id]
+    _edit_problem(session, request_id, "Совсем другая история")
+    assert _search(session, "история") == [request_id]
+    session.rollback()
+    assert _search(session, "история") == []
+    assert _search(session, "собрания") == [request_id]
+
+
+def test_search_sees_another_desks_edit_in_its_next_read(database: Database) -> None:
+    with database.sessions() as writer:
+        request_id = _place(writer, Stage.RECEIVED, problem="Дети не слушают")
+    with database.sessions() as reader:
+        assert _search(reader, "слушают") == [request_id]
+        reader.rollback()  # the board's read ends (the console opens a session per read)
+        with database.sessions() as writer:
+            _edit_problem(writer, request_id, "Родители не приходят на собрания")
+            writer.commit()
+        assert _search(reader, "слушают") == []
+        assert _search(reader, "собрания") == [request_id]
+
+
+def test_sqlite_search_index_stays_in_step_with_the_requests(sqlite_url: str) -> None:
+    database = open_database(sqlite_url)
+    try:
+        with database.sessions() as session:
+            kept = _place(session, Stage.RECEIVED, problem="Дети не слушают")
+            edited = _place(session, Stage.RECEIVED, problem="Шумно на уроке", contact="e")
+            gone = _place(session, Stage.RECEIVED, problem="Дети шумят", contact="g")
+            _edit_problem(session, edited, "Тихо на уроке")
+            session.delete(session.get(Request, gone))
+            session.commit()
+            # FTS5 compares its index with the requests' text; a mismatch raises.
+            session.execute(
+                text(
+                    f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rank)"
+                    " VALUES ('integrity-check', 1)"
+                )
+            )
+            assert _search(session, "дети") == [kept]
+            assert _search(session, "шумн") == []
+            assert _search(session, "тихо") == [edited]
+    finally:
+        database.engine.dispose()
+
+
+def test_search_without_the_index_finds_the_same(sqlite_url: str) -> None:
+    """An SQLite without the trigram tokenizer (before 3.34) gets no index: search
+    scans instead, with the same results."""
+    database = open_database(sqlite_url)
+    with database.engine.begin() as connection:
+        for trigger in ("insert", "delete", "update"):
+            connection.exec_driver_sql(f"DROP TRIGGER {SEARCH_TABLE}_{trigger}")
+        connection.exec_driver_sql(f"DROP TABLE {SEARCH_TABLE}")
+    database.engine.dispose()
+    database = open_database(sqlite_url)
+    try:
+        with database.sessions() as session:
+            tree = _place(session, Stage.RECEIVED, problem="Новогодняя Ёлка в классе")
+            _place(session, Stage.RECEIVED, problem="Ёж в тумане", contact="x")
+            assert _search(session, "ЕЛКА") == [tree]
+            assert _search(session, "елка в") == [tree]
+            assert len(_search(session, "в")) == 2
+    finally:
+        database.engine.dispose()
+
+
+def test_upgrade_indexes_the_requests_already_there(empty_url: str) -> None:
+    engine = make_first_revision_database(empty_url)
+    schema.upgrade(engine)
+    engine.dispose()
+    database = open_database(empty_url)
+    try:
+        with database.sessions() as session:
+            # Both requests of the first schema say "Дети НЕ слушают", from Ёлкина Анна.
+            assert _counts(session, BoardFilter(search="слушают ёлкина")) == {
+                Stage.RECEIVED: 1,
+                Stage.TRIAGE: 1,
+            }
+    finally:
+        database.engine.dispose()
+
+
 # --- windows --------------------------------------------------------------------------
 
 
@@ -309,6 +523,40 @@ def test_red_first_sorts_zones_then_oldest_within(session: Session) -> None:
         assert got == red_first[offset : offset + 2]
     oldest = [green_old, yellow, red_old, green_new, red_new]
     assert _window(session, Stage.SCHEDULED) == oldest
+
+
+def test_red_first_with_some_zones_keeps_their_order(session: Session) -> None:
+    def at_scheduled(chain_days: float, since_days: float, contact: str) -> int:
+        return _place(
+            session,
+            Stage.SCHEDULED,
+            chain_start=NOW - chain_days * DAY,
+            since=NOW - since_days * DAY,
+            contact=contact,
+        )
+
+    red_new, red_old = at_scheduled(10, 0.5, "r1"), at_scheduled(8, 2, "r2")
+    at_scheduled(6, 3, "y")
+    green_old, green_new = at_scheduled(5, 4.5, "g1"), at_scheduled(4, 1, "g2")
+    red_or_green = BoardFilter(zones=frozenset({Zone.RED, Zone.GREEN}))
+    expected = [red_old, red_new, green_old, green_new]
+    for offset in range(5):
+        got = _window(
+            session, Stage.SCHEDULED, red_or_green, order=CardOrder.RED_FIRST, offset=offset
+        )
+        assert got == expected[offset:]
+    assert _window(session, Stage.SCHEDULED, red_or_green) == [
+        green_old,
+        red_old,
+        green_new,
+        red_new,
+    ]
+    only_green = BoardFilter(zones=frozenset({Zone.GREEN}))
+    assert _window(session, Stage.SCHEDULED, only_green, order=CardOrder.RED_FIRST) == [
+        green_old,
+        green_new,
+    ]
+    assert _window(session, Stage.DONE, only_green, order=CardOrder.RED_FIRST) == []
 
 
 def test_red_first_in_received_puts_cards_without_a_chain_last(session: Session) -> None:
@@ -445,16 +693,73 @@ def test_zones_agree_with_the_fever_chart_for_any_elapsed_time(
 # --- live boards and WIP limits --------------------------------------------------------
 
 
-def test_change_token_grows_with_every_change(session: Session) -> None:
-    assert board.change_token(session) == 0
+def test_change_token_changes_with_every_change(session: Session) -> None:
+    empty = board.change_token(session)
     request_id = _place(session, Stage.RECEIVED)
     before = board.change_token(session)
-    assert before > 0
+    assert before != empty
     summary = rq.get_request(session, request_id).summary
     rq.move_request(session, request_id, summary.version, Stage.TRIAGE, actor="t", now=NOW)
     session.commit()
-    assert board.change_token(session) > before
+    assert board.change_token(session) != before
     assert board.change_token(session) == board.change_token(session)
+
+
+def _event(request_id: int, event_id: int) -> Event:
+    return Event(id=event_id, request_id=request_id, at=NOW, actor="t", kind=EventKind.EDITED)
+
+
+def test_change_token_sees_an_event_that_commits_after_a_newer_one(session: Session) -> None:
+    """PostgreSQL hands out ids when events are written, not when they commit: an older
+    id may appear after a newer one was read. The token must change all the same."""
+    request_id = _place(session, Stage.RECEIVED)
+    newest = session.scalar(select(func.max(Event.id)))
+    assert newest is not None
+    session.add(_event(request_id, newest + 2))  # the later transaction commits first
+    session.commit()
+    seen = board.change_token(session)
+    session.add(_event(request_id, newest + 1))  # then the earlier one: max(id) stays
+    session.commit()
+    assert session.scalar(select(func.max(Event.id))) == newest + 2
+    assert board.change_token(session) != seen
+
+
+def test_change_token_changes_with_wip_limits(session: Session) -> None:
+    before = board.change_token(session)
+    board.set_wip_limit(session, Stage.TRIAGE, 3)
+    session.commit()
+    with_limit = board.change_token(session)
+    assert with_limit != before
+    board.set_wip_limit(session, Stage.TRIAGE, None)
+    session.commit()
+    assert board.change_token(session) not in (before, with_limit)
+
+
+@pytest.mark.postgres
+def test_change_token_sees_transactions_that_commit_out_of_order(pg_url: str) -> None:
+    """The real thing on PostgreSQL: desk A writes its event first (the lower id) but
+    commits after desk B, whose newer event the board has already seen."""
+    database = open_database(pg_url)
+    try:
+        with database.sessions() as setup:
+            first, second = _place(setup, Stage.RECEIVED), _place(setup, Stage.RECEIVED)
+        with database.sessions() as desk_a, database.sessions() as desk_b:
+            _move(desk_a, first, Stage.TRIAGE)
+            desk_a.flush()  # the event's id is taken now
+            _move(desk_b, second, Stage.TRIAGE)
+            desk_b.commit()
+            with database.sessions() as reader:
+                seen = board.change_token(reader)
+            desk_a.commit()
+        with database.sessions() as reader:
+            assert board.change_token(reader) != seen
+    finally:
+        database.engine.dispose()
+
+
+def _move(session: Session, request_id: int, target: Stage) -> None:
+    summary = rq.get_request(session, request_id).summary
+    rq.move_request(session, request_id, summary.version, target, actor="t", now=NOW)
 
 
 def test_wip_limits_round_trip(session: Session) -> None:
@@ -491,11 +796,29 @@ def test_wip_limits_refuse_what_makes_no_sense(
     assert board.wip_limits(session) == {Stage.RECEIVED: 4}
 
 
-@pytest.mark.parametrize(
-    "stored",
-    ["not json", "[1, 2]", json.dumps({"triage": 3, "done": 4, "warp": 1, "session": "x"})],
-)
-def test_wip_limits_skip_what_they_do_not_understand(session: Session, stored: str) -> None:
-    set_meta(session, board.WIP_LIMITS_KEY, stored)
-    expected = {Stage.TRIAGE: 3} if stored.startswith("{") else {}
-    assert board.wip_limits(session) == expected
+def test_wip_limits_skip_what_they_do_not_understand(session: Session) -> None:
+    stored = {"triage": "3", "done": "4", "warp": "1", "session": "x", "product": "0"}
+    stored |= {"feedback": "-2", "scheduled": "２"}  # a full-width digit is no number here
+    for stage, value in stored.items():
+        set_meta(session, board.WIP_LIMIT_KEY_PREFIX + stage, value)
+    assert board.wip_limits(session) == {Stage.TRIAGE: 3}
+
+
+def test_two_desks_setting_limits_keep_both(database: Database) -> None:
+    """Each column's limit is its own row: no desk reads, changes and writes back a
+    value another desk is changing too. The second writer waits for the first."""
+    with database.sessions() as desk_a, database.sessions() as desk_b:
+        board.set_wip_limit(desk_a, Stage.TRIAGE, 5)
+        board.wip_limits(desk_b)  # desk B has read the limits before A commits
+
+        def desk_b_sets() -> None:
+            board.set_wip_limit(desk_b, Stage.SESSION, 2)
+            desk_b.commit()
+
+        writer = threading.Thread(target=desk_b_sets)
+        writer.start()
+        desk_a.commit()
+        writer.join(timeout=30)
+        assert not writer.is_alive()
+    with database.sessions() as session:
+        assert board.wip_limits(session) == {Stage.TRIAGE: 5, Stage.SESSION: 2}

@@ -3,6 +3,7 @@
 from alembic import context
 
 from plc_console.db.models import Base
+from plc_console.db.search import include_name
 
 target_metadata = Base.metadata
 
@@ -15,6 +16,8 @@ def run_migrations() -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        # The search index is made per dialect by migration 0004, not by the models.
+        include_name=include_name,
         # SQLite cannot ALTER most things; batch mode rebuilds tables instead.
         render_as_batch=connection.dialect.name == "sqlite",
     )

@@ -1,0 +1,76 @@
+"""The index behind the board's search, which the models do not describe.
+
+Search finds requests whose folded ``search_text`` holds every word as a substring. A
+scan of 100,000 texts takes longer than a keystroke may, so migration 0004 adds an index
+of the text's trigrams (three-character pieces), in each dialect's own way:
+
+- SQLite: ``requests_search``, an FTS5 table with the trigram tokenizer. Its content is
+  ``requests`` itself (no second copy of the text) and ``detail=none`` (the smallest
+  index: which rows hold a trigram, not where). Triggers on ``requests`` keep it in
+  step, so whatever writes ``search_text`` (registering, editing, imports, migrations)
+  needs no call here. A later migration that rebuilds ``requests`` (Alembic's SQLite
+  batch mode copies the table) drops those triggers and must create them again.
+- PostgreSQL: ``requests_search_trgm``, a pg_trgm GIN index that ``LIKE '%word%'`` uses
+  by itself. Without the pg_trgm extension (it may need a superuser) there is no index
+  and search scans, more slowly but with the same results.
+
+The index only narrows the candidates: every word is still checked as a substring, so
+what search finds never depends on the index (words under three characters have no
+trigram and are found by the check alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, text
+
+if TYPE_CHECKING:
+    from alembic.runtime.environment import NameFilterParentNames, NameFilterType
+
+#: The SQLite FTS5 table (its shadow tables are named ``requests_search_*``).
+SEARCH_TABLE = "requests_search"
+#: The PostgreSQL GIN index.
+SEARCH_PG_INDEX = "requests_search_trgm"
+TRIGRAM = 3
+_CACHE_KEY = "plc_search_table"
+
+
+def include_name(
+    name: str | None, type_: NameFilterType, parent_names: NameFilterParentNames
+) -> bool:
+    """Alembic's filter when it compares the database with the models: the search index
+    and its SQLite shadow tables belong to migration 0004, not to the models."""
+    if name is None or type_ not in ("table", "index"):
+        return True
+    return not (name == SEARCH_TABLE or name.startswith(SEARCH_TABLE + "_"))
+
+
+def has_search_table(connection: Connection) -> bool:
+    """Whether this SQLite database has the FTS5 table (SQLite without the trigram
+    tokenizer, before 3.34, has none). A yes is remembered for the DBAPI connection."""
+    if connection.info.get(_CACHE_KEY):
+        return True
+    found = connection.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+        {"name": SEARCH_TABLE},
+    ).first()
+    if found is None:
+        return False
+    connection.info[_CACHE_KEY] = True
+    return True
+
+
+def trigram_query(words: Iterable[str]) -> str | None:
+    """An FTS5 query for rows holding every trigram of ``words`` (None when no word has
+    one): a superset of the rows holding the words, which the caller then checks.
+
+    Each trigram is quoted, so no character of a word is read as query syntax.
+    """
+    grams = sorted(
+        {word[i : i + TRIGRAM] for word in words for i in range(len(word) - TRIGRAM + 1)}
+    )
+    if not grams:
+        return None
+    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
