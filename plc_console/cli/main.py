@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from plc_console import __version__
+from plc_console.cli import board as board_commands
 from plc_console.cli import db as db_commands
 from plc_console.cli.common import DbOption, user_errors
 from plc_console.cli.console import open_console
@@ -25,6 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db_commands.app, name="db")
+app.add_typer(board_commands.app, name="board")
 app.command(name="demo")(demo)
 app.command(name="screenshots")(screenshots)
 

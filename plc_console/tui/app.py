@@ -5,35 +5,42 @@ Kept thin on purpose: screens own their bindings, data and workers.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.command import CommandPalette
 
 from plc_console.config import Settings
 from plc_console.services.clock import utcnow
+from plc_console.tui.commands import GoToRequest, ScreenCommands
 from plc_console.tui.screens.board import BoardScreen
 from plc_console.tui.screens.help import HelpScreen, key_help, localize_bindings
-from plc_console.tui.screens.stage_list import StageListScreen
-
-#: The first screen: the Kanban board, or the older list of requests by stage.
-StartScreen = Literal["board", "stages"]
 
 
 class PlcApp(App[None]):
     """The coordinators' console."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
-    # The palette's built-in commands are English only; ours will come with a Provider.
-    ENABLE_COMMAND_PALETTE = False
+    # Textual's own commands (themes, screenshots…) speak English only: ours replace them.
+    COMMANDS = {ScreenCommands, GoToRequest}
     BINDINGS = [
         Binding("q", "quit", "key.quit", tooltip="help.quit", id="quit"),
         Binding("question_mark", "help", "key.help", tooltip="help.help", id="help"),
+        # Ours, so that its name and help are translated (Textual adds its own otherwise).
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "key.palette",
+            tooltip="help.palette",
+            id="command_palette",
+            show=False,
+            priority=True,
+        ),
     ]
 
     def __init__(
@@ -41,10 +48,8 @@ class PlcApp(App[None]):
         settings: Settings,
         sessions: sessionmaker[Session],
         now: Callable[[], datetime] = utcnow,
-        start: StartScreen = "board",
     ) -> None:
         super().__init__()
-        self._start: StartScreen = start
         self.settings = settings
         self.t = settings.translate
         self._sessions = sessions
@@ -53,13 +58,41 @@ class PlcApp(App[None]):
         self.title = self.t("app.title")
         self.sub_title = self.t("app.subtitle")
 
-    def on_mount(self) -> None:
-        self.push_screen(self._first_screen())
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """Where workers get their sessions (one per unit of work)."""
+        return self._sessions
 
-    def _first_screen(self) -> Screen[None]:
-        if self._start == "stages":
-            return StageListScreen(self._sessions, self.t, self._now)
-        return BoardScreen(self._sessions, self.t, self._now, self.settings.actor)
+    def on_mount(self) -> None:
+        self.push_screen(BoardScreen(self._sessions, self.t, self._now, self.settings.actor))
+        self.call_after_refresh(self._settle_heap)
+
+    def _settle_heap(self) -> None:
+        """Once the first screen is up, set every live object aside; collect from now on.
+
+        Imports, styles and widgets make some hundred thousand objects that live as long
+        as the app; each full collection would walk them all again (a tenth of a second
+        on a slow machine, landing on a key press every few moves). Frozen, they are
+        skipped. ``open_console`` keeps the collector off until this point.
+        """
+        gc.freeze()
+        gc.enable()
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # what the app set aside is collectable again once it is gone
+
+    def open_request(self, request_id: int) -> None:
+        """Show one request over whatever is on screen (from the palette, say)."""
+        from plc_console.tui.screens.request import RequestScreen
+
+        actor = self.settings.actor
+        self.push_screen(RequestScreen(self._sessions, self.t, self._now, actor, request_id))
+
+    def action_command_palette(self) -> None:
+        """The palette, with its prompt in the user's language."""
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            placeholder = self.t("palette.placeholder")
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
 
     def action_help_quit(self) -> None:
         """ctrl+c does not quit a Textual app: say which key does, in the user's language."""
@@ -84,10 +117,6 @@ def make_app(
     sessions: sessionmaker[Session],
     *,
     now: Callable[[], datetime] | None = None,
-    start: StartScreen = "board",
 ) -> PlcApp:
-    """The App for the CLI and the tests; ``now`` gives naive UTC times (fixed in tests).
-
-    ``start`` picks the first screen: the board, or the list of requests by stage.
-    """
-    return PlcApp(settings, sessions, now or utcnow, start)
+    """The App for the CLI and the tests; ``now`` gives naive UTC times (fixed in tests)."""
+    return PlcApp(settings, sessions, now or utcnow)

@@ -8,30 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
 from textual.message import Message
 
 from plc_console.domain import PlcError, Stage
 from plc_console.services.board import BoardFilter, Card, CardOrder
-from plc_console.services.views import RequestSummary
-
-
-@dataclass
-class StageLoaded(Message):
-    """The count of every stage and (some of) the requests of one stage, read together."""
-
-    stage: Stage
-    counts: Mapping[Stage, int]
-    rows: tuple[RequestSummary, ...]
-    #: The moment of reading, for "days in stage" (the app's clock, fixed in tests).
-    read_at: datetime
-
-    @property
-    def total(self) -> int:
-        """How many requests the stage holds; more than ``len(rows)`` when truncated."""
-        return self.counts.get(self.stage, 0)
-
+from plc_console.services.views import ExpertView, RequestDetail, TopicView
 
 # --- the board -------------------------------------------------------------------------
 
@@ -97,3 +79,26 @@ class MoveRefused(Message):
     card: Card
     target: Stage | None
     error: PlcError
+
+
+@dataclass
+class ChoicesRead(Message):
+    """Topics and experts to filter by, with their names for the filter line."""
+
+    topics: tuple[TopicView, ...]
+    experts: tuple[ExpertView, ...]
+
+
+@dataclass
+class DetailRead(Message):
+    """One request with every field, read to be edited."""
+
+    detail: RequestDetail
+
+
+@dataclass
+class LimitSaved(Message):
+    """A column's WIP limit was changed (None: removed)."""
+
+    stage: Stage
+    limit: int | None

@@ -31,6 +31,12 @@ class Shot:
 SHOTS: tuple[Shot, ...] = (
     Shot("main-ru", "ru"),
     Shot("main-en", "en"),
+    Shot("search-ru", "ru", ("slash", *"урок", "enter")),
+    Shot("filters-en", "en", ("f", "down", "space", "tab", "space")),
+    Shot("request-ru", "ru", ("right", "enter")),
+    Shot("request-en", "en", ("right", "enter")),
+    Shot("new-request-ru", "ru", ("n",)),
+    Shot("palette-ru", "ru", ("ctrl+p", *"42")),
     Shot("help-ru", "ru", ("question_mark",)),
 )
 

@@ -7,6 +7,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from plc_console.cli.main import app
+from plc_console.locale import Translator
+from plc_console.tui.screenshots import SHOTS
 
 runner = CliRunner()
 
@@ -16,13 +18,24 @@ def test_screenshots_are_written_from_demo_data(tmp_path: Path) -> None:
     result = runner.invoke(app, ["screenshots", "--out", str(out)])
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in out.glob("*.svg"))
-    assert written == ["help-ru.svg", "main-en.svg", "main-ru.svg"]
-    # The pictures show the demo's requests in each language (SVG text uses &#160; for spaces).
-    russian = (out / "main-ru.svg").read_text(encoding="utf-8").replace("&#160;", " ")
-    english = (out / "main-en.svg").read_text(encoding="utf-8").replace("&#160;", " ")
-    assert "Заявка получена" in russian
-    assert "Received" in english
-    assert "З-2026-" in russian
+    assert written == sorted(f"{shot.name}.svg" for shot in SHOTS)
+
+    def shown(name: str) -> str:
+        # SVG text uses &#160; for spaces.
+        return (out / f"{name}.svg").read_text(encoding="utf-8").replace("&#160;", " ")
+
+    ru, en = Translator("ru"), Translator("en")
+    # Each picture shows the screen its keys lead to, made from the demo's requests.
+    assert "Заявка получена" in shown("main-ru")
+    assert "З-2026-" in shown("main-ru")
+    assert "Received" in shown("main-en")
+    assert "урок" in shown("search-ru")
+    assert en("filters.title") in shown("filters-en")
+    assert ru("request.pane_history") in shown("request-ru")
+    assert en("request.pane_history") in shown("request-en")
+    assert ru("form.title_new") in shown("new-request-ru")
+    assert "З-2026-00042" in shown("palette-ru")
+    assert ru("help.title") in shown("help-ru")
 
 
 def test_screenshots_refuse_a_file_as_the_folder(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from plc_console.services.requests import (
 )
 from plc_console.services.views import RequestSummary
 from plc_console.tui.app import PlcApp, make_app
+from plc_console.tui.widgets import board_view
 
 #: The app's "now": every "days in stage" is counted to this moment.
 UI_NOW = datetime(2026, 11, 20, 10, 0)
@@ -216,6 +217,12 @@ def build_app(ui_db: Database) -> Callable[[str], PlcApp]:
         return app
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def no_polling_behind_the_tests_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests poll by hand (``screen.poll()``), so a timer never races a key press."""
+    monkeypatch.setattr(board_view, "POLL_SECONDS", 3600.0)
 
 
 @pytest.fixture

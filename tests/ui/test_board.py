@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 from textual.message import Message
@@ -20,7 +19,6 @@ from plc_console.services.board import CardOrder
 from plc_console.services.database import Database
 from plc_console.services.requests import NewRequest, create_request
 from plc_console.tui.app import make_app
-from plc_console.tui.screens import board as board_screen
 from plc_console.tui.screens.help import HelpScreen
 from plc_console.tui.widgets.board_column import WINDOW
 from plc_console.tui.widgets.card_render import CARD_HEIGHT
@@ -40,12 +38,6 @@ from tests.ui.board_pilot import (
     settle,
 )
 from tests.ui.conftest import ACTOR, SEED_COUNTS, on
-
-
-@pytest.fixture(autouse=True)
-def no_polling_behind_the_tests_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests poll by hand (``screen.poll()``), so a timer never races a key press."""
-    monkeypatch.setattr(board_screen, "POLL_SECONDS", 3600.0)
 
 
 def test_the_board_shows_every_column_with_its_count(build_app: AppFactory) -> None:

@@ -9,7 +9,6 @@ from plc_console.domain import Category, CloseReason, EventKind, Stage
 from plc_console.services.board import set_wip_limit
 from plc_console.services.database import Database
 from plc_console.services.requests import set_triage
-from plc_console.tui.screens import board as board_screen
 from plc_console.tui.screens.board import BoardScreen
 from plc_console.tui.screens.dialogs import CloseDialog, ConfirmDialog, NoteDialog
 from plc_console.tui.widgets.board_column import LaneHeader
@@ -29,12 +28,6 @@ from tests.ui.board_pilot import (
     settle,
 )
 from tests.ui.conftest import ACTOR, on
-
-
-@pytest.fixture(autouse=True)
-def no_polling_behind_the_tests_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests poll by hand (``screen.poll()``), so a timer never races a key press."""
-    monkeypatch.setattr(board_screen, "POLL_SECONDS", 3600.0)
 
 
 def test_forward_moves_the_card_and_the_cursor_stays_for_the_next(

@@ -1,22 +1,21 @@
-"""The Kanban board: eight columns of cards, moved with the keyboard.
+"""The Kanban board: the main screen, where coordinators move requests with the keyboard.
 
-Every read and every write runs in a thread worker with its own session and comes back
-as a message from :mod:`plc_console.tui.messages`; the UI thread never touches the
-database. Every read goes through :attr:`BoardScreen.board_filter` and
-:attr:`BoardScreen.order`, so search and filters plug in by setting the filter.
+The columns, their data and the cursor live in :class:`BoardView`; this screen owns the
+keys. Every write runs in a thread worker with its own session and comes back as a
+message from :mod:`plc_console.tui.messages`; the UI thread never touches the database.
 
 After a move the cursor stays in the source column, on the row the card left, so the
 next card slides under it: triage goes card after card with one key each.
 
-Hooks for keys to come (each a binding plus an action here): ``enter`` opens the card
-under the cursor (``BoardColumn.current_card``), ``n`` registers a request, ``e`` edits
-one, ``/`` and ``f`` set ``board_filter`` (search text, filters), ``ctrl+p`` opens the
-palette (a Provider posting messages the screen handles).
+``enter`` opens the card's request, ``n`` registers a new one and ``e`` edits the card's;
+each of those screens dismisses with whether it saved, and the board re-reads if so.
+``/`` and ``f`` narrow the board through :class:`SearchBar` and :class:`FilterPanel`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,43 +25,62 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, Label
 from textual.worker import Worker, WorkerState
 
 from plc_console.domain import BOARD_STAGES, Stage
 from plc_console.locale import Translator
-from plc_console.services.board import BoardFilter, Card, CardOrder, change_token
+from plc_console.services.board import BoardFilter, Card, CardOrder, set_wip_limit
 from plc_console.services.errors import StaleVersion
+from plc_console.services.experts import list_experts
+from plc_console.services.reference import list_topics
+from plc_console.services.requests import get_request
+from plc_console.tui.board_data import save_close, save_move
+from plc_console.tui.errors import describe_error
 from plc_console.tui.messages import (
     BoardQuery,
-    BoardRead,
     CardMoved,
-    ChangeTokenRead,
+    ChoicesRead,
+    DetailRead,
+    LimitSaved,
     MoveRefused,
-    WindowRead,
 )
-from plc_console.tui.screens.board_data import read_board, read_window, save_close, save_move
-from plc_console.tui.screens.dialogs import CloseDecision, CloseDialog, ConfirmDialog, NoteDialog
+from plc_console.tui.screens.dialogs import (
+    CloseDecision,
+    CloseDialog,
+    ConfirmDialog,
+    LimitChoice,
+    LimitDialog,
+    NoteDialog,
+)
 from plc_console.tui.screens.help import localize_bindings
-from plc_console.tui.screens.stage_list import describe_error
-from plc_console.tui.widgets.board_column import WINDOW, BoardColumn, BoardLane
-from plc_console.tui.widgets.card_render import CARD_HEIGHT
-
-#: How often the board asks whether anything changed (one cheap query).
-POLL_SECONDS = 2.0
-_READ, _POLL = "board-read", "board-poll"
+from plc_console.tui.widgets.board_column import BoardColumn
+from plc_console.tui.widgets.board_view import BoardView
+from plc_console.tui.widgets.filter_panel import FilterPanel, describe_filter
+from plc_console.tui.widgets.search_bar import SearchBar
 
 
 def _nav(keys: str, where: str) -> Binding:
     return Binding(keys, f"go('{where}')", f"boardui.key_{where}", show=False, id=f"go_{where}")
 
 
-def _key(keys: str, action: str, name: str) -> Binding:
-    return Binding(keys, action, f"boardui.key_{name}", tooltip=f"boardui.help_{name}", id=action)
+def _key(keys: str, action: str, name: str, *, show: bool = True) -> Binding:
+    return Binding(
+        keys,
+        action,
+        f"boardui.key_{name}",
+        tooltip=f"boardui.help_{name}",
+        id=action,
+        show=show,
+    )
 
 
 class BoardScreen(Screen[None]):
-    """Eight columns side by side; a cursor (column, row) picks the card keys act on."""
+    """The board, a search line above it and a filter panel beside it."""
+
+    # The keys act on the cursor, not on a focused widget: nothing takes focus on its own
+    # (Textual would otherwise focus the hidden search line).
+    AUTO_FOCUS = ""  # None would mean "as the app says", which is "*"
 
     BINDINGS = [
         _nav("left,h", "left"),
@@ -75,13 +93,19 @@ class BoardScreen(Screen[None]):
         _nav("end", "last"),
         _key("right_square_bracket,shift+right", "move_forward", "forward"),
         _key("left_square_bracket,shift+left", "move_back", "back"),
+        _key("enter", "open_request", "open"),
+        _key("n", "new_request", "new"),
+        _key("e", "edit_request", "edit"),
         _key("c", "close_request", "close"),
+        _key("slash", "search", "search"),
+        _key("f", "filters", "filters"),
         _key("s", "toggle_order", "sort"),
-        _key("r", "refresh", "refresh"),
+        _key("w", "wip_limit", "wip", show=False),
+        _key("r", "refresh", "refresh", show=False),
     ]
 
     board_filter: reactive[BoardFilter] = reactive(BoardFilter, init=False)
-    """What every read is narrowed to; search and filters set it."""
+    """What every read is narrowed to; the search line and the filter panel set it."""
     order: reactive[CardOrder] = reactive(CardOrder.OLDEST, init=False)
 
     def __init__(
@@ -97,156 +121,78 @@ class BoardScreen(Screen[None]):
         self._t = t
         self._now = now
         self._actor = actor
-        self.cursor_col = 0
-        self._token: int | None = None
-        self._counts: dict[Stage, int] = {}
-        self._limits: dict[Stage, int] = {}
-        self._dirty: set[Stage] = set()
-        self._reading = False
-        self._polling = False
-        self._poll_failed = False
         #: Cards whose move or close is being saved: another key on them waits.
         self._saving: dict[Worker[None], int] = {}
-        #: Cards saved (or refused) whose columns are not read again yet: still shown stale.
-        self._settling: set[int] = set()
+        #: Names for the filter line, read with the filter panel's choices.
+        self._topic_names: dict[str, str] = {}
+        self._expert_names: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="board"):
-            for stage in BOARD_STAGES:
-                yield BoardLane(stage, self._t)
+        yield SearchBar(self._t)
+        yield Label("", id="filter-line", markup=False)
+        with Horizontal(id="board-area"):
+            yield BoardView(self._sessions, self._t, self._now)
+            yield FilterPanel(self._t)
         yield Footer()
 
     def on_mount(self) -> None:
         self._show_order()
-        self._set_cursor_col(0)
-        self._reload()
-        self.set_interval(POLL_SECONDS, self.poll)
+
+    def on_screen_resume(self) -> None:
+        # Back from a request, a form or help: what is shown may have changed meanwhile.
+        if self.view.has_read:
+            self.view.reload()
 
     @property
-    def query_now(self) -> BoardQuery:
-        """The filter and order every read uses at this moment."""
-        return BoardQuery(self.board_filter, self.order)
+    def view(self) -> BoardView:
+        return self.query_one(BoardView)
 
     @property
     def columns(self) -> list[BoardColumn]:
-        return [lane.column for lane in self.query(BoardLane)]
+        return self.view.columns
 
     def column(self, stage: Stage) -> BoardColumn:
-        return self.query_one(f"#column-{stage.value}", BoardColumn)
+        return self.view.column(stage)
 
     @property
     def active_column(self) -> BoardColumn:
-        return self.columns[self.cursor_col]
-
-    # --- reading -------------------------------------------------------------------------
-
-    def _reload(self, stages: Iterable[Stage] = BOARD_STAGES) -> None:
-        """Read counts, limits and the cards on screen of ``stages`` (one read at a time)."""
-        self._dirty.update(stages)
-        if not self._reading:
-            windows = {stage: self.column(stage).wanted_window() for stage in self._dirty}
-            self._dirty.clear()
-            self._reading = True
-            self._read_board(self.query_now, windows)
-
-    @work(thread=True, group="db", exit_on_error=False, name=_READ)
-    def _read_board(self, query: BoardQuery, windows: dict[Stage, tuple[int, int]]) -> None:
-        with self._sessions() as session:
-            self.post_message(read_board(session, query, windows, self._now()))
-
-    @on(BoardRead)
-    def _show_board(self, message: BoardRead) -> None:
-        self._reading = False
-        self._settling.clear()
-        if message.query != self.query_now:
-            self._dirty.update(BOARD_STAGES)  # read for an older filter or order
-        else:
-            self._counts, self._limits = dict(message.counts), dict(message.limits)
-            if set(message.columns) == set(BOARD_STAGES):
-                self._token = message.token  # a partial read cannot vouch for the rest
-            for lane in self.query(BoardLane):
-                count = self._counts.get(lane.stage, 0)
-                lane.header.show(count, self._limits.get(lane.stage))
-                read = message.columns.get(lane.stage)
-                if read is None:
-                    lane.column.set_count(count)
-                else:
-                    lane.column.replace(count, read.offset, read.cards)
-        if self._dirty:
-            self._reload(())
-
-    @on(BoardColumn.WindowWanted)
-    def _want_window(self, message: BoardColumn.WindowWanted) -> None:
-        self._read_window(self.query_now, message.column.stage, message.epoch, message.offset)
-
-    @work(thread=True, group="db", exit_on_error=False)
-    def _read_window(self, query: BoardQuery, stage: Stage, epoch: int, offset: int) -> None:
-        with self._sessions() as session:
-            self.post_message(
-                read_window(session, query, stage, epoch, offset, WINDOW, self._now())
-            )
-
-    @on(WindowRead)
-    def _show_window(self, message: WindowRead) -> None:
-        if message.query == self.query_now:
-            self.column(message.stage).merge(message.epoch, message.offset, message.cards)
+        return self.view.active_column
 
     def poll(self) -> None:
-        """Ask (cheaply) whether anything changed since the last full read."""
-        if not (self._polling or self._reading):
-            self._polling = True
-            self._read_token()
-
-    @work(thread=True, group="db", exit_on_error=False, name=_POLL)
-    def _read_token(self) -> None:
-        with self._sessions() as session:
-            token = change_token(session)
-        self.post_message(ChangeTokenRead(token))
-
-    @on(ChangeTokenRead)
-    def _compare_token(self, message: ChangeTokenRead) -> None:
-        self._polling = self._poll_failed = False
-        if message.token != self._token:
-            self._reload()
-
-    # --- moving the cursor -------------------------------------------------------------
-
-    def _set_cursor_col(self, index: int) -> None:
-        columns = self.columns
-        index = max(0, min(index, len(columns) - 1))
-        old, new = columns[self.cursor_col], columns[index]
-        if new is not old:
-            # Keep the cursor at about the same height on screen.
-            new.move_cursor(int(new.scroll_offset.y) // CARD_HEIGHT + old.cursor_screen_row)
-        self.cursor_col = index
-        for position, lane in enumerate(self.query(BoardLane)):
-            lane.set_class(position == index, "-active")
-            lane.column.set_active(position == index)
+        """Ask now whether another desk changed anything (the view also asks every 2 s)."""
+        self.view.poll()
 
     def action_go(self, where: str) -> None:
-        """Move the cursor: a column left or right, or within the column."""
-        if where in ("left", "right"):
-            self._set_cursor_col(self.cursor_col + (1 if where == "right" else -1))
-            return
-        column, row = self.active_column, self.active_column.cursor_row
-        rows = {"up": row - 1, "down": row + 1, "first": 0, "last": column.count - 1}
-        rows |= {"page_up": row - column.page_rows, "page_down": row + column.page_rows}
-        column.move_cursor(rows[where])
+        self.view.go(where)
 
-    @on(BoardColumn.CardClicked)
-    def _clicked(self, message: BoardColumn.CardClicked) -> None:
-        self._set_cursor_col(self.columns.index(message.column))
-        message.column.move_cursor(message.row)
+    def action_refresh(self) -> None:
+        """Read counts and the cards on screen again."""
+        self.view.reload()
 
-    # --- changing ------------------------------------------------------------------------
+    def action_toggle_order(self) -> None:
+        self.order = CardOrder.RED_FIRST if self.order is CardOrder.OLDEST else CardOrder.OLDEST
+
+    def watch_order(self) -> None:
+        self._show_order()
+        self.view.show_query(BoardQuery(self.board_filter, self.order))
+
+    def watch_board_filter(self) -> None:
+        self._show_filter()
+        self.view.show_query(BoardQuery(self.board_filter, self.order))
+
+    def _show_order(self) -> None:
+        order = self._t(f"boardui.order_{self.order.value}")
+        self.sub_title = f"{self._t('app.subtitle')} · {order}"
+
+    # --- moving and closing ----------------------------------------------------------------
 
     def _card_to_change(self) -> Card | None:
         """The card under the cursor, unless there is none or its last change is saving."""
         card = self.active_column.current_card
         if card is None:
             self.app.bell()
-        elif card.id in self._settling or card.id in self._saving.values():
+        elif self.view.is_settling(card.id) or card.id in self._saving.values():
             self.notify(self._t("boardui.busy", number=card.number), severity="warning")
             return None
         return card
@@ -300,7 +246,7 @@ class BoardScreen(Screen[None]):
 
     def _within_limit(self, target: Stage, then: Callable[[], None]) -> None:
         """Run ``then`` now, or after a yes when ``target`` would go over its WIP limit."""
-        limit, count = self._limits.get(target), self._counts.get(target, 0)
+        limit, count = self.view.limits.get(target), self.view.counts.get(target, 0)
         if limit is None or count + 1 <= limit:
             then()
             return
@@ -334,13 +280,11 @@ class BoardScreen(Screen[None]):
             else self._t("boardui.closed", number=card.number)
         )
         self.notify(text, timeout=3, markup=False)
-        self._settling.add(card.id)
-        self._reload({card.stage} | ({target} if target else set()))
+        self.view.settle(card.id, {card.stage} | ({target} if target else set()))
 
     @on(MoveRefused)
     def _refused(self, message: MoveRefused) -> None:
         stale = isinstance(message.error, StaleVersion)
-        self._settling.add(message.card.id)
         self.notify(
             describe_error(message.error, self._t),
             title=self._t("boardui.not_saved"),
@@ -349,30 +293,133 @@ class BoardScreen(Screen[None]):
         )
         # A stale card may be anywhere by now: read every column; else the two involved.
         target = {message.target} if message.target else set()
-        self._reload(BOARD_STAGES if stale else {message.card.stage} | target)
+        self.view.settle(message.card.id, BOARD_STAGES if stale else {message.card.stage} | target)
 
-    def action_toggle_order(self) -> None:
-        self.order = CardOrder.RED_FIRST if self.order is CardOrder.OLDEST else CardOrder.OLDEST
+    # --- requests: open, register, edit -------------------------------------------------
 
-    def action_refresh(self) -> None:
-        """Read counts and the cards on screen again."""
-        self._reload()
+    def action_open_request(self) -> None:
+        """The request under the cursor, with every field and its history."""
+        card = self.active_column.current_card
+        if card is None:
+            self.app.bell()
+            return
+        from plc_console.tui.screens.request import RequestScreen
 
-    def watch_order(self) -> None:
-        self._show_order()
-        self._read_afresh()
+        screen = RequestScreen(self._sessions, self._t, self._now, self._actor, card.id)
+        self.app.push_screen(screen, self._after_change)
 
-    def watch_board_filter(self) -> None:
-        self._read_afresh()
+    def action_new_request(self) -> None:
+        """Register a request that came by phone, on the web or in person."""
+        from plc_console.tui.screens.request_form import RequestFormScreen
 
-    def _show_order(self) -> None:
-        order = self._t(f"boardui.order_{self.order.value}")
-        self.sub_title = f"{self._t('app.subtitle')} · {order}"
+        form = RequestFormScreen(self._sessions, self._t, self._now, self._actor)
+        self.app.push_screen(form, self._after_change)
 
-    def _read_afresh(self) -> None:
-        for column in self.columns:
-            column.reset()
-        self._reload()
+    def action_edit_request(self) -> None:
+        """Correct the fields of the request under the cursor (read afresh first)."""
+        card = self.active_column.current_card
+        if card is None:
+            self.app.bell()
+            return
+        self._read_detail(card.id)
+
+    @work(thread=True, group="db", exit_on_error=False)
+    def _read_detail(self, request_id: int) -> None:
+        with self._sessions() as session:
+            self.post_message(DetailRead(get_request(session, request_id)))
+
+    @on(DetailRead)
+    def _edit(self, message: DetailRead) -> None:
+        from plc_console.tui.screens.request_form import RequestFormScreen
+
+        form = RequestFormScreen(
+            self._sessions, self._t, self._now, self._actor, editing=message.detail
+        )
+        self.app.push_screen(form, self._after_change)
+
+    def _after_change(self, saved: object) -> None:
+        if saved:
+            self.view.reload()
+
+    # --- search and filters -----------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one(SearchBar).open()
+
+    def action_filters(self) -> None:
+        """Show the filter panel (or hide it, when it is shown)."""
+        panel = self.query_one(FilterPanel)
+        if panel.display and panel.has_focus_within:
+            self._back_to_cards()
+            return
+        self._read_choices()
+        panel.open()
+
+    @on(SearchBar.Changed)
+    def _search_changed(self, message: SearchBar.Changed) -> None:
+        self.board_filter = replace(self.board_filter, search=message.text)
+
+    @on(FilterPanel.Changed)
+    def _filters_changed(self, message: FilterPanel.Changed) -> None:
+        self.board_filter = replace(message.flt, search=self.board_filter.search)
+
+    @on(FilterPanel.Done)
+    def _back_to_cards(self) -> None:
+        """Hide the filter panel (the filter line still says what is filtered)."""
+        self.query_one(FilterPanel).display = False
+        self.set_focus(None)
+
+    @on(SearchBar.Done)
+    def _search_done(self) -> None:
+        self.set_focus(None)
+
+    @work(thread=True, group="db", exit_on_error=False)
+    def _read_choices(self) -> None:
+        with self._sessions() as session:
+            topics, experts = tuple(list_topics(session)), tuple(list_experts(session))
+        self.post_message(ChoicesRead(topics, experts))
+
+    @on(ChoicesRead)
+    def _show_choices(self, message: ChoicesRead) -> None:
+        self._topic_names = {t.key: t.name(self._t.lang) for t in message.topics}
+        self._expert_names = {e.id: e.full_name for e in message.experts}
+        self.query_one(FilterPanel).set_choices(message.topics, message.experts)
+        self._show_filter()
+
+    def _show_filter(self) -> None:
+        line = self.query_one("#filter-line", Label)
+        text = describe_filter(self.board_filter, self._t, self._topic_names, self._expert_names)
+        line.update(text)
+        line.display = bool(text)
+
+    # --- WIP limits -------------------------------------------------------------------------
+
+    def action_wip_limit(self) -> None:
+        """Set or remove the WIP limit of the column under the cursor."""
+        stage = self.active_column.stage
+        if stage is Stage.DONE:
+            self._refuse("board.wip_limit_stage", stage=stage)
+            return
+        title = self._t("dialog.limit_title", stage=stage)
+        dialog = LimitDialog(self._t, title, self.view.limits.get(stage))
+
+        def save(choice: LimitChoice | None) -> None:
+            if choice is not None:
+                self._write_limit(stage, choice.limit)
+
+        self.app.push_screen(dialog, save)
+
+    @work(thread=True, group="db", exit_on_error=False)
+    def _write_limit(self, stage: Stage, limit: int | None) -> None:
+        with self._sessions.begin() as session:
+            set_wip_limit(session, stage, limit)
+        self.post_message(LimitSaved(stage, limit))
+
+    @on(LimitSaved)
+    def _limit_saved(self, message: LimitSaved) -> None:
+        key = "boardui.limit_set" if message.limit else "boardui.limit_removed"
+        self.notify(self._t(key, stage=message.stage, limit=message.limit), timeout=3)
+        self.view.reload(())
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -380,19 +427,11 @@ class BoardScreen(Screen[None]):
         if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             saved = self._saving.pop(worker, None)
             if saved is not None and event.state is not WorkerState.SUCCESS:
-                self._reload()
-        if event.state is not WorkerState.ERROR or worker.error is None:
-            return
-        if worker.name == _READ:
-            self._reading = False
-        if worker.name == _POLL:
-            self._polling = False
-            if self._poll_failed:
-                return  # one notice per outage, not one every two seconds
-            self._poll_failed = True
-        self.notify(
-            describe_error(worker.error, self._t),
-            title=self._t("tui.error_title"),
-            severity="error",
-            markup=False,
-        )
+                self.view.reload()
+        if event.state is WorkerState.ERROR and worker.error is not None:
+            self.notify(
+                describe_error(worker.error, self._t),
+                title=self._t("tui.error_title"),
+                severity="error",
+                markup=False,
+            )

@@ -162,3 +162,50 @@ class CloseDialog(ModalScreen[CloseDecision | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class LimitChoice:
+    """A column's new WIP limit; ``limit`` None removes it."""
+
+    limit: int | None
+
+
+class LimitDialog(ModalScreen[LimitChoice | None]):
+    """A whole number of cards, or empty for no limit; None when cancelled."""
+
+    BINDINGS = [_CANCEL]
+
+    def __init__(self, t: Translator, title: str, current: int | None) -> None:
+        super().__init__(classes="dialog-screen")
+        localize_bindings(self, t)
+        self._t = t
+        self._title = title
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = self._title
+            yield Label(self._t("dialog.limit_prompt"), classes="dialog-text", markup=False)
+            value = "" if self._current is None else str(self._current)
+            yield Input(value, placeholder=self._t("dialog.limit_none"), id="limit", type="integer")
+            yield Label("", id="limit-hint", classes="dialog-hint", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self._t("dialog.ok"), variant="primary", id="ok")
+                yield Button(self._t("dialog.cancel"), id="cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _submit(self) -> None:
+        typed = self.query_one("#limit", Input).value.strip()
+        if not typed:
+            self.dismiss(LimitChoice(None))
+        elif typed.isdigit() and int(typed) >= 1:
+            self.dismiss(LimitChoice(int(typed)))
+        else:
+            self.query_one("#limit-hint", Label).update(self._t("dialog.limit_invalid"))
+            self.query_one("#limit", Input).focus()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -7,7 +7,9 @@ cards read so far (position → Card). A position not read yet renders as a dim
 placeholder and asks, once, for the chunk of :data:`WINDOW` cards around it
 (:class:`BoardColumn.WindowWanted`); the screen reads it in a worker and hands it back
 with :meth:`BoardColumn.merge`. A full re-read (:meth:`BoardColumn.replace`) swaps the
-cache at once and starts a new *epoch*, so chunks read before it are dropped.
+cache at once and starts a new *epoch*, so chunks read before it are dropped. The cache
+keeps about :data:`KEEP` cards around the screen: paging through 40,000 cards does not
+hold all of them, and a chunk dropped is read again if it comes back into sight.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from plc_console.tui.widgets.card_render import (
 
 #: Cards read at a time; chunks start at multiples of this.
 WINDOW = 60
+#: Cards a column keeps, about half above and half below the top of the screen.
+KEEP = 30 * WINDOW
 
 
 class BoardColumn(ScrollView, can_focus=False):
@@ -82,6 +86,8 @@ class BoardColumn(ScrollView, can_focus=False):
         self._cards: dict[int, Card] = {}
         self._asked: set[int] = set()
         self._styles: CardStyles | None = None
+        #: The virtual size the scrollbar was last fitted to (see _size_updated).
+        self._fitted: Size | None = None
 
     # --- what the screen reads -----------------------------------------------------------
 
@@ -138,7 +144,21 @@ class BoardColumn(ScrollView, can_focus=False):
             return
         for index, card in enumerate(cards):
             self._cards[offset + index] = card
+        if len(self._cards) > KEEP:
+            self._forget_far_chunks()
         self.refresh()
+
+    def _forget_far_chunks(self) -> None:
+        """Drop the cards over ``KEEP / 2`` rows from the top of the screen (not the cursor's)."""
+        top = int(self.scroll_offset.y) // CARD_HEIGHT
+        near = KEEP // 2
+        self._cards = {
+            row: card
+            for row, card in self._cards.items()
+            if abs(row - top) < near or row == self.cursor_row
+        }
+        # Dropped chunks are asked for again when they come back into sight.
+        self._asked = {start for start in self._asked if abs(start - top) < near}
 
     def set_count(self, count: int) -> None:
         """A new count without new cards (for columns whose cards did not change)."""
@@ -174,8 +194,39 @@ class BoardColumn(ScrollView, can_focus=False):
         if old != self.cursor_row:
             self.refresh()
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual hands a ScrollView its region's size as the "virtual size", which never
+        # equals ours, so every layout anywhere (a toast coming or going) would refresh
+        # the scrollbars of all eight columns and repaint the board. Only a virtual size
+        # the scrollbar was not fitted to yet is news; size and container changes still are.
+        if self.virtual_size == self._fitted:
+            virtual_size = self.virtual_size
+        self._fitted = self.virtual_size
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
     def _resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.count * CARD_HEIGHT)
+        size = Size(self.scrollable_content_region.width, self.count * CARD_HEIGHT)
+        if size == self.virtual_size:
+            return
+        keeps_bar = (
+            size.width == self.virtual_size.width
+            and self.show_vertical_scrollbar
+            and size.height > self.container_size.height
+        )
+        if not keeps_bar:
+            self.virtual_size = size  # a layout: the scrollbar comes or goes
+            return
+        # Only the thumb changes. A new virtual_size lays the whole screen out, and then
+        # Textual repaints the scrollbar of every column, so a move between two columns
+        # would repaint all eight; tell this column and its bar directly instead.
+        self.set_reactive(BoardColumn.virtual_size, size)
+        self.vertical_scrollbar.window_virtual_size = size.height
+        self._fitted = size
+        if self.scroll_y > self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        self.refresh()
 
     # --- rendering -------------------------------------------------------------------------
 
@@ -237,6 +288,7 @@ class LaneHeader(Vertical):
         super().__init__(classes="lane-header")
         self._stage = stage
         self._t = t
+        self._count_text: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Label(self._t.label(self._stage), classes="lane-name", markup=False)
@@ -245,7 +297,12 @@ class LaneHeader(Vertical):
     def show(self, count: int, limit: int | None) -> None:
         """The count, "/ limit" when there is one; marked when the limit is exceeded."""
         text = str(count) if limit is None else f"{count} / {limit}"
-        self.query_one(".lane-count", Label).update(text)
+        # Every read shows every header: an update repaints even the same text, and
+        # eight lanes repainted stretch the screen's update over all eight columns.
+        if text != self._count_text:
+            self._count_text = text
+            # The line is one row by the lane's width whatever the text: no layout.
+            self.query_one(".lane-count", Label).update(text, layout=False)
         self.set_class(limit is not None and count > limit, "-over")
 
 
