@@ -24,7 +24,11 @@ DB_URL_ENV = "PLC_DB_URL"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 #: SQLite's page cache per connection (KiB). The default 2 MiB holds less than the board
 #: index of 100,000 requests, so every keystroke would read it again through the OS.
-SQLITE_CACHE_KIB = 65_536
+#: Bounded because every pooled connection has its own (see SQLITE_POOL).
+SQLITE_CACHE_KIB = 16_384
+#: At most this many SQLite connections at once (pool size, overflow): a desk's workers
+#: need a few, and each one holds a page cache of its own.
+SQLITE_POOL = (4, 4)
 #: SQLite reads the file through a memory map up to this size: no copy per page read,
 #: and the pages are shared by every connection (and desk) on the machine.
 SQLITE_MMAP_BYTES = 256 << 20
@@ -94,6 +98,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the settings the console relies on for each backend."""
     try:
         if is_sqlite(url):
+            if "poolclass" not in kwargs:
+                kwargs.setdefault("pool_size", SQLITE_POOL[0])
+                kwargs.setdefault("max_overflow", SQLITE_POOL[1])
             engine = create_engine(
                 url,
                 connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
