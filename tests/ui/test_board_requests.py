@@ -120,3 +120,22 @@ def test_e_on_the_request_screen_opens_the_form_and_shows_the_change(
 
     run(scenario())
     assert detail(ui_db, RECEIVED[0]).contact == "сидоров@example.ru9"
+
+
+def test_a_double_click_opens_a_card(build_app: AppFactory) -> None:
+    async def scenario() -> None:
+        app = build_app("en")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            column = screen(app).column(Stage.TRIAGE)
+            await pilot.click(column, offset=(2, 1))
+            await settle(pilot)
+            assert isinstance(app.screen, BoardScreen)  # one click only picks the card
+            assert current_number(app) == "З-2026-00001"
+            await pilot.double_click(column, offset=(2, 1))
+            await settle(pilot)
+            assert isinstance(app.screen, RequestScreen)
+            assert app.screen.detail is not None
+            assert app.screen.detail.summary.number == "З-2026-00001"
+
+    run(scenario())

@@ -308,6 +308,12 @@ class BoardScreen(Screen[None]):
         screen = RequestScreen(self._sessions, self._t, self._now, self._actor, card.id)
         self.app.push_screen(screen, self._after_change)
 
+    @on(BoardColumn.CardClicked)
+    def _card_clicked(self, message: BoardColumn.CardClicked) -> None:
+        # The view has put the cursor on the card already (the message bubbles up).
+        if message.double:
+            self.action_open_request()
+
     def action_new_request(self) -> None:
         """Register a request that came by phone, on the web or in person."""
         from plc_console.tui.screens.request_form import RequestFormScreen

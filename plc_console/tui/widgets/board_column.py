@@ -70,10 +70,11 @@ class BoardColumn(ScrollView, can_focus=False):
 
     @dataclass
     class CardClicked(Message):
-        """The user clicked the card at ``row``."""
+        """The user clicked the card at ``row`` (``double``: a double click, to open it)."""
 
         column: BoardColumn
         row: int
+        double: bool = False
 
     def __init__(self, stage: Stage, t: Translator, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -278,7 +279,7 @@ class BoardColumn(ScrollView, can_focus=False):
     def on_click(self, event: events.Click) -> None:
         row = (int(self.scroll_offset.y) + event.y) // CARD_HEIGHT
         if row < self.count:
-            self.post_message(self.CardClicked(self, row))
+            self.post_message(self.CardClicked(self, row, double=event.chain >= 2))
 
 
 class LaneHeader(Vertical):
