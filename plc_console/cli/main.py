@@ -13,6 +13,7 @@ from plc_console.cli.common import DbOption, user_errors
 from plc_console.cli.console import open_console
 from plc_console.cli.demo import demo
 from plc_console.cli.screenshots import screenshots
+from plc_console.cli.template import template
 from plc_console.config import Settings
 from plc_console.locale import LANG_ENV
 
@@ -29,6 +30,7 @@ app.add_typer(db_commands.app, name="db")
 app.add_typer(board_commands.app, name="board")
 app.command(name="demo")(demo)
 app.command(name="screenshots")(screenshots)
+app.command(name="template")(template)
 
 
 def _version(value: bool) -> None:

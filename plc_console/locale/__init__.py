@@ -90,11 +90,16 @@ class Translator:
             return template
 
     def value(self, value: object) -> object:
-        """Enum members read as their label in this language (``stage.triage`` …)."""
+        """Enum members read as their label in this language (``stage.triage`` …).
+
+        A tuple or list reads as its items' labels joined by commas.
+        """
         if isinstance(value, StrEnum):
             return self(f"{type(value).__name__.lower()}.{value.value}")
         if isinstance(value, Key):
             return self(value)
+        if isinstance(value, tuple | list):
+            return ", ".join(str(self.value(item)) for item in value)
         return value
 
     def label(self, value: StrEnum) -> str:
