@@ -6,11 +6,11 @@ import pytest
 from textual.message import Message
 
 from plc_console.domain import Category, CloseReason, EventKind, Stage
-from plc_console.services.board import set_wip_limit
+from plc_console.services.board import set_wip_limit, wip_limits
 from plc_console.services.database import Database
 from plc_console.services.requests import set_triage
 from plc_console.tui.screens.board import BoardScreen
-from plc_console.tui.screens.dialogs import CloseDialog, ConfirmDialog, NoteDialog
+from plc_console.tui.screens.dialogs import CloseDialog, ConfirmDialog, LimitDialog, NoteDialog
 from plc_console.tui.widgets.board_column import LaneHeader
 from tests.ui.board_pilot import (
     RECEIVED,
@@ -182,6 +182,35 @@ def test_a_move_over_the_wip_limit_asks_first(
     run(scenario())
     stage = detail(ui_db, RECEIVED[0]).summary.stage
     assert stage is (Stage.TRIAGE if moved else Stage.RECEIVED)
+
+
+def test_w_sets_and_removes_the_wip_limit_of_the_column(
+    build_app: AppFactory, ui_db: Database
+) -> None:
+    async def scenario() -> None:
+        app = build_app("en")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, "right", "w")
+            assert isinstance(app.screen, LimitDialog)
+            await press(pilot, "0", "enter")  # below 1: refused, the dialog stays
+            assert isinstance(app.screen, LimitDialog)
+            await press(pilot, "backspace", "1", "enter")
+            assert isinstance(app.screen, BoardScreen)
+            await settle(pilot)
+            assert counts(app)[Stage.TRIAGE] == "2 / 1"
+            header = screen(app).query_one("#lane-triage LaneHeader", LaneHeader)
+            assert header.has_class("-over")
+            with ui_db.sessions() as session:
+                assert wip_limits(session) == {Stage.TRIAGE: 1}
+            await press(pilot, "w", "backspace", "enter")  # empty: no limit
+            await settle(pilot)
+            assert counts(app)[Stage.TRIAGE] == "2"
+            assert not header.has_class("-over")
+
+    run(scenario())
+    with ui_db.sessions() as session:
+        assert wip_limits(session) == {}
 
 
 def test_a_card_changed_at_another_desk_is_not_overwritten(

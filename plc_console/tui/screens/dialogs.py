@@ -7,6 +7,7 @@ nothing from the database: the screen that asked does the work in a worker.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,44 +20,89 @@ from plc_console.domain import CloseReason
 from plc_console.locale import Translator
 from plc_console.tui.screens.help import localize_bindings
 
+AnswerT = TypeVar("AnswerT")
+
 _CANCEL = Binding("escape,q", "cancel", "dialog.cancel", id="cancel_dialog")
 
 
-class NoteDialog(ModalScreen[str | None]):
-    """Asks why (a move back needs a note); the note, or None when cancelled."""
+class Refused(ValueError):
+    """What was typed cannot be the answer; ``key`` is the hint shown under the input."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class AnswerDialog(ModalScreen[AnswerT | None]):
+    """A prompt, one input, a hint line for what is wrong, OK and Cancel.
+
+    Subclasses say what the typed text means in :meth:`answer` (raising
+    :class:`Refused` for text that cannot be the answer); cancel gives None.
+    """
 
     BINDINGS = [_CANCEL]
 
-    def __init__(self, t: Translator, title: str, prompt: str) -> None:
+    def __init__(
+        self,
+        t: Translator,
+        title: str,
+        prompt: str,
+        *,
+        value: str = "",
+        placeholder: str = "",
+        numbers_only: bool = False,
+    ) -> None:
         super().__init__(classes="dialog-screen")
         localize_bindings(self, t)
         self._t = t
         self._title = title
         self._prompt = prompt
+        self._input = Input(
+            value,
+            placeholder=placeholder,
+            id="answer",
+            type="integer" if numbers_only else "text",
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = self._title
             yield Label(self._prompt, classes="dialog-text", markup=False)
-            yield Input(placeholder=self._t("dialog.note_placeholder"), id="note")
-            yield Label("", id="note-hint", classes="dialog-hint", markup=False)
+            yield self._input
+            yield Label("", id="answer-hint", classes="dialog-hint", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self._t("dialog.ok"), variant="primary", id="ok")
                 yield Button(self._t("dialog.cancel"), id="cancel")
 
+    def answer(self, typed: str) -> AnswerT:
+        raise NotImplementedError
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
     def _submit(self) -> None:
-        note = self.query_one("#note", Input).value.strip()
-        if not note:
-            self.query_one("#note-hint", Label).update(self._t("dialog.note_required"))
-            self.query_one("#note", Input).focus()
+        try:
+            result = self.answer(self._input.value.strip())
+        except Refused as refused:
+            self.query_one("#answer-hint", Label).update(self._t(refused.key))
+            self._input.focus()
             return
-        self.dismiss(note)
+        self.dismiss(result)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class NoteDialog(AnswerDialog[str]):
+    """Asks why (a move back needs a note); the note, or None when cancelled."""
+
+    def __init__(self, t: Translator, title: str, prompt: str) -> None:
+        super().__init__(t, title, prompt, placeholder=t("dialog.note_placeholder"))
+
+    def answer(self, typed: str) -> str:
+        if not typed:
+            raise Refused("dialog.note_required")
+        return typed
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -171,41 +217,22 @@ class LimitChoice:
     limit: int | None
 
 
-class LimitDialog(ModalScreen[LimitChoice | None]):
+class LimitDialog(AnswerDialog[LimitChoice]):
     """A whole number of cards, or empty for no limit; None when cancelled."""
 
-    BINDINGS = [_CANCEL]
-
     def __init__(self, t: Translator, title: str, current: int | None) -> None:
-        super().__init__(classes="dialog-screen")
-        localize_bindings(self, t)
-        self._t = t
-        self._title = title
-        self._current = current
+        super().__init__(
+            t,
+            title,
+            t("dialog.limit_prompt"),
+            value="" if current is None else str(current),
+            placeholder=t("dialog.limit_none"),
+            numbers_only=True,
+        )
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog") as box:
-            box.border_title = self._title
-            yield Label(self._t("dialog.limit_prompt"), classes="dialog-text", markup=False)
-            value = "" if self._current is None else str(self._current)
-            yield Input(value, placeholder=self._t("dialog.limit_none"), id="limit", type="integer")
-            yield Label("", id="limit-hint", classes="dialog-hint", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(self._t("dialog.ok"), variant="primary", id="ok")
-                yield Button(self._t("dialog.cancel"), id="cancel")
-
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#ok")
-    def _submit(self) -> None:
-        typed = self.query_one("#limit", Input).value.strip()
+    def answer(self, typed: str) -> LimitChoice:
         if not typed:
-            self.dismiss(LimitChoice(None))
-        elif typed.isdigit() and int(typed) >= 1:
-            self.dismiss(LimitChoice(int(typed)))
-        else:
-            self.query_one("#limit-hint", Label).update(self._t("dialog.limit_invalid"))
-            self.query_one("#limit", Input).focus()
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            return LimitChoice(None)
+        if typed.isdigit() and int(typed) >= 1:
+            return LimitChoice(int(typed))
+        raise Refused("dialog.limit_invalid")

@@ -49,6 +49,8 @@ class BoardView(Horizontal):
         self._token: object = None
         self._dirty: set[Stage] = set()
         self._reading = False
+        #: A reload was asked for while a read ran: read again when it is shown.
+        self._again = False
         self._polling = False
         self._poll_failed = False
         #: Cards saved (or refused) whose columns are not read again yet: still shown stale.
@@ -98,9 +100,16 @@ class BoardView(Horizontal):
         self.reload()
 
     def reload(self, stages: Iterable[Stage] = BOARD_STAGES) -> None:
-        """Read counts, limits and the cards on screen of ``stages`` (one read at a time)."""
+        """Read counts, limits and the cards on screen of ``stages`` (one read at a time).
+
+        Asked while a read is running, it reads again once that one is shown: the
+        running read may have started before the change that asks for this one.
+        """
         self._dirty.update(stages)
-        if not self._reading:
+        if self._reading:
+            self._again = True
+        else:
+            self._again = False
             windows = {stage: self.column(stage).wanted_window() for stage in self._dirty}
             self._dirty.clear()
             self._reading = True
@@ -129,7 +138,7 @@ class BoardView(Horizontal):
                     lane.column.set_count(count)
                 else:
                     lane.column.replace(count, read.offset, read.cards)
-        if self._dirty:
+        if self._dirty or self._again:
             self.reload(())
 
     @on(BoardColumn.WindowWanted)
