@@ -338,3 +338,25 @@ def _problems(parser: Callable[[object], Any], cells: list[object]) -> list[Valu
         except ValueProblem as problem:
             problems.append(problem)
     return problems
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_every_template_drop_down_value_is_accepted(lang: str) -> None:
+    """What the blank template offers staff must import as the value it names."""
+    from plc_console.services.intake.form import FORM_FIELDS, FieldKind
+    from plc_console.services.intake.template import choice_labels
+    from plc_console.services.intake.values import PARSERS
+
+    t = Translator(lang)
+    checked = 0
+    for field in FORM_FIELDS:
+        if field.kind not in (FieldKind.CHOICE, FieldKind.CONSENT):
+            continue
+        labels = choice_labels(field, t)
+        parsed = [PARSERS[field.key](label) for label in labels]
+        if field.kind is FieldKind.CONSENT:
+            assert parsed == [True]
+        else:
+            assert parsed == list(field.choices)
+        checked += len(labels)
+    assert checked >= 4 + 5 + 5 + 1  # roles, channels, help wanted, consent

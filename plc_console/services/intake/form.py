@@ -8,10 +8,15 @@ Russian headers are canonical; English ones are accepted too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from plc_console.domain import Channel, HelpWanted, Role
 from plc_console.services.requests import EXPERIENCE_RANGE, GRADE_RANGE, PROBLEM_MAX_CHARS
+
+#: The earliest date a form can carry: anything before is a typo (the template's date
+#: check and the importer's agree on it).
+EARLIEST_DATE = date(2000, 1, 1)
 
 
 class FieldKind(StrEnum):

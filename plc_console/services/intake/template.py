@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING
 
 from plc_console.domain import PlcError, Stage
 from plc_console.locale import Translator
-from plc_console.services.intake.form import DEFAULT_CHANNEL, FORM_FIELDS, FieldKind, FormField
+from plc_console.services.intake.form import (
+    DEFAULT_CHANNEL,
+    EARLIEST_DATE,
+    FORM_FIELDS,
+    FieldKind,
+    FormField,
+)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -30,7 +36,6 @@ DATA_ROWS = 5000
 LAST_ROW = DATA_ROWS + 1
 DATE_FORMAT = "DD.MM.YYYY"
 #: Dates before this are refused as typing mistakes (the form is a recent paper).
-EARLIEST_DATE = date(2000, 1, 1)
 SUFFIX = ".xlsx"
 CREATOR = "plc-console"
 

@@ -25,6 +25,7 @@ from operator import not_
 from typing import Any, TypeVar
 
 from plc_console.domain import Channel, HelpWanted, Role
+from plc_console.services.intake.form import EARLIEST_DATE
 
 __all__ = [
     "EARLIEST_DATE",
@@ -46,8 +47,6 @@ __all__ = [
     "parse_text",
 ]
 
-#: Dates before this are typing mistakes ("1026" for "2026"), not old forms.
-EARLIEST_DATE = date(2000, 1, 1)
 #: Day 0 of Excel's serial dates (1900 system, with its 29.02.1900 that never was).
 _EXCEL_EPOCH = date(1899, 12, 30)
 _EXCEL_MAX_SERIAL = 2_958_465  # 31.12.9999
