@@ -12,6 +12,7 @@ from plc_console.cli import db as db_commands
 from plc_console.cli.common import DbOption, user_errors
 from plc_console.cli.console import open_console
 from plc_console.cli.demo import demo
+from plc_console.cli.intake import import_forms
 from plc_console.cli.screenshots import screenshots
 from plc_console.cli.template import template
 from plc_console.config import Settings
@@ -31,6 +32,7 @@ app.add_typer(board_commands.app, name="board")
 app.command(name="demo")(demo)
 app.command(name="screenshots")(screenshots)
 app.command(name="template")(template)
+app.command(name="import")(import_forms)
 
 
 def _version(value: bool) -> None:

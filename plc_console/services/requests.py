@@ -153,10 +153,16 @@ def _next_serial(session: Session, year: int) -> int:
 
     The UPDATE locks the counter row until commit, so two desks never get one number.
     """
+    return reserve_serials(session, year, 1)
+
+
+def reserve_serials(session: Session, year: int, count: int) -> int:
+    """Reserve ``count`` consecutive serials of ``year`` in one UPDATE; the last one is
+    returned (they are ``last - count + 1 … last``). A bulk import numbers its rows so."""
     bump = (
         update(RequestCounter)
         .where(RequestCounter.year == year)
-        .values(last=RequestCounter.last + 1)
+        .values(last=RequestCounter.last + count)
         .returning(RequestCounter.last)
         .execution_options(synchronize_session=False)
     )
