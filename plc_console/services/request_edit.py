@@ -19,14 +19,15 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from plc_console.db.models import Event, Person, Request
-from plc_console.domain import Channel, EventKind, HelpWanted, Role, request_search_text
+from plc_console.db.models import Person, Request
+from plc_console.domain import Channel, HelpWanted, Role, request_search_text
 from plc_console.services.clock import utcnow
 from plc_console.services.requests import (
     NewRequest,
     _clean,
     _flush_or_stale,
     _locked_for_change,
+    record_edit,
     summarize,
     validate_new_request,
 )
@@ -129,16 +130,7 @@ def edit_request(
         request.number, request.person.full_name, request.problem
     )
     request.updated_at = now
-    request.events.append(
-        Event(
-            at=now,
-            actor=actor,
-            kind=EventKind.EDITED,
-            from_stage=request.stage,
-            to_stage=request.stage,
-            note=", ".join(changed),
-        )
-    )
+    record_edit(request, actor=actor, now=now, note=", ".join(changed))
     _flush_or_stale(session, request)
     return summarize(request)
 

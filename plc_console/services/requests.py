@@ -407,18 +407,23 @@ def set_triage(
     request.updated_at = now
     after = (category, [t.key for t in topics])
     if before != after:
-        request.events.append(
-            Event(
-                at=now,
-                actor=actor,
-                kind=EventKind.EDITED,
-                from_stage=request.stage,
-                to_stage=request.stage,
-                note=_describe_triage(after[0], after[1]),
-            )
-        )
+        record_edit(request, actor=actor, now=now, note=_describe_triage(*after))
     _flush_or_stale(session, request)
     return summarize(request)
+
+
+def record_edit(request: Request, *, actor: str, now: datetime, note: str) -> None:
+    """An "edited" event on ``request``, which stays at its stage; ``note`` says what."""
+    request.events.append(
+        Event(
+            at=now,
+            actor=actor,
+            kind=EventKind.EDITED,
+            from_stage=request.stage,
+            to_stage=request.stage,
+            note=note,
+        )
+    )
 
 
 def _describe_triage(category: Category | None, topic_keys: list[str]) -> str:

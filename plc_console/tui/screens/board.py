@@ -56,7 +56,7 @@ from plc_console.tui.screens.dialogs import (
 from plc_console.tui.screens.help import localize_bindings
 from plc_console.tui.widgets.board_column import BoardColumn
 from plc_console.tui.widgets.board_view import BoardView
-from plc_console.tui.widgets.filter_panel import FilterPanel, describe_filter
+from plc_console.tui.widgets.filter_panel import FilterPanel
 from plc_console.tui.widgets.search_bar import SearchBar
 
 
@@ -123,9 +123,6 @@ class BoardScreen(Screen[None]):
         self._actor = actor
         #: Cards whose move or close is being saved: another key on them waits.
         self._saving: dict[Worker[None], int] = {}
-        #: Names for the filter line, read with the filter panel's choices.
-        self._topic_names: dict[str, str] = {}
-        self._expert_names: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -387,14 +384,12 @@ class BoardScreen(Screen[None]):
 
     @on(ChoicesRead)
     def _show_choices(self, message: ChoicesRead) -> None:
-        self._topic_names = {t.key: t.name(self._t.lang) for t in message.topics}
-        self._expert_names = {e.id: e.full_name for e in message.experts}
         self.query_one(FilterPanel).set_choices(message.topics, message.experts)
         self._show_filter()
 
     def _show_filter(self) -> None:
         line = self.query_one("#filter-line", Label)
-        text = describe_filter(self.board_filter, self._t, self._topic_names, self._expert_names)
+        text = self.query_one(FilterPanel).describe(self.board_filter)
         line.update(text)
         line.display = bool(text)
 

@@ -62,6 +62,9 @@ class FilterPanel(VerticalScroll):
         localize_bindings(self, t)
         self._t = t
         self._quiet = False
+        #: Names of the topics and experts offered, for :meth:`describe`.
+        self._topic_names: dict[str, str] = {}
+        self._expert_names: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         for name, enum in _ENUM_LISTS:
@@ -88,6 +91,8 @@ class FilterPanel(VerticalScroll):
 
     def set_choices(self, topics: Sequence[TopicView], experts: Sequence[ExpertView]) -> None:
         """Fill the topic and expert lists (read by the screen), keeping what was chosen."""
+        self._topic_names = {t.key: t.name(self._t.lang) for t in topics}
+        self._expert_names = {e.id: e.full_name for e in experts}
         self._quiet = True
         try:
             topic_list = self.query_one("#filter-topics", SelectionList)
@@ -154,6 +159,10 @@ class FilterPanel(VerticalScroll):
         event.stop()
         if not self._quiet:
             self.post_message(self.Changed(self.value))
+
+    def describe(self, flt: BoardFilter) -> str:
+        """The filter line for ``flt``, naming topics and experts as the panel offers them."""
+        return describe_filter(flt, self._t, self._topic_names, self._expert_names)
 
     def action_done(self) -> None:
         self.post_message(self.Done())
