@@ -171,10 +171,10 @@ def test_the_sample_file_imports_every_form(tmp_path: Path) -> None:
 def test_a_failure_mid_import_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from plc_console.services.intake import importer
+    from plc_console.services.intake import store
 
     calls = {"n": 0}
-    real = importer.request_search_text
+    real = store.request_search_text
 
     def failing(*args: str) -> str:
         calls["n"] += 1
@@ -182,7 +182,7 @@ def test_a_failure_mid_import_leaves_nothing(
             raise OSError(5, "disk failed")
         return real(*args)
 
-    monkeypatch.setattr(importer, "request_search_text", failing)
+    monkeypatch.setattr(store, "request_search_text", failing)
     path = write_xlsx(tmp_path / "forms.xlsx", [HEADERS_RU, *(_row(n) for n in range(1, 6))])
     code, output = _run(tmp_path, str(path))
     assert code != 0

@@ -214,3 +214,34 @@ def test_progress_is_reported(session: Session, tmp_path: Path, partial: bool) -
         session, path, actor="s", now=NOW, partial=partial, progress=lambda *a: seen.append(a)
     )
     assert seen[0] == (0, 2) and seen[-1] == (2, 2)
+
+
+def test_when_another_desk_adds_rows_meanwhile_ids_are_read_back(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast path reckons new ids from the highest id before; when another desk's
+    rows are among them it reads ours back instead, and every request still gets its
+    own person and its own event."""
+    from plc_console.services.intake import store
+
+    known = NewRequest(date(2026, 11, 1), "Петрова Анна 2", Role.PARENT, "anna2@mail.ru", "В", True)
+    create_request(session, known, actor="desk", now=NOW)
+    session.commit()
+    monkeypatch.setattr(store, "ids_inserted", lambda *args: None)
+    path = write_xlsx(tmp_path / "forms.xlsx", [HEADERS_RU, *_forms(1, 2, 3)])
+    report = _import(session, path)
+    assert report.new == 3
+    rows = session.execute(
+        select(Request.number, Person.full_name, Person.contact)
+        .join(Person)
+        .where(Request.import_batch_id.is_not(None))
+        .order_by(Request.number)
+    ).all()
+    assert [tuple(row) for row in rows] == [
+        (report.numbers[n - 1], f"Петрова Анна {n}", f"anna{n}@mail.ru") for n in (1, 2, 3)
+    ]
+    assert _count(session, Person) == 3
+    events = session.execute(
+        select(Request.number, Event.kind).join(Event).where(Request.import_batch_id.is_not(None))
+    ).all()
+    assert sorted(tuple(e) for e in events) == [(n, EventKind.CREATED) for n in report.numbers]
