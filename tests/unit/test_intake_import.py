@@ -245,3 +245,14 @@ def test_when_another_desk_adds_rows_meanwhile_ids_are_read_back(
         select(Request.number, Event.kind).join(Event).where(Request.import_batch_id.is_not(None))
     ).all()
     assert sorted(tuple(e) for e in events) == [(n, EventKind.CREATED) for n in report.numbers]
+
+
+def test_the_callers_rollback_undoes_an_import(session: Session, tmp_path: Path) -> None:
+    """The import is part of the caller's transaction on both databases: a caller that
+    rolls back (a failure after the import) leaves nothing behind."""
+    path = write_xlsx(tmp_path / "forms.xlsx", [HEADERS_RU, *_forms(1, 2)])
+    report = import_file(session, path, actor="staff", now=NOW)
+    assert report.stored and _count(session, Request) == 2
+    session.rollback()
+    assert _count(session, Request) == _count(session, ImportBatch) == 0
+    assert _count(session, Person) == _count(session, Event) == 0

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plc_console.db.models import ImportBatch
+from plc_console.db.writing import begin_writing
 from plc_console.services.intake.bulk import gc_paused
 from plc_console.services.intake.dedup import NEAR_DUPLICATE_SCORE, plan_forms
 from plc_console.services.intake.readers import Table, read_table
@@ -135,6 +136,7 @@ def import_table(
     total = len(table.rows)
     if progress:
         progress(0, total)
+    begin_writing(session)
     results = RowChecker(table.columns, now.date()).check_all(table.rows)
     valid: list[tuple[int, NewRequest]] = []
     refused: list[RefusedRow] = []
