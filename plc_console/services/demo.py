@@ -28,6 +28,7 @@ from plc_console.domain import (
     Role,
     Stage,
 )
+from plc_console.services.demo_assignments import assign_demo_expert, wants_expert
 from plc_console.services.demo_vocabulary import (
     Person,
     Template,
@@ -104,7 +105,10 @@ def create_demo(
     clock = _Clock(today)
     staff = vocab.words("coordinators") or [actor]
     plans = _plan_term(random.Random(seed), vocab, clock, known, staff)
-    _carry_out(session, plans, clock)
+    # Experts draw on their own random stream: the term itself stays as it was without them.
+    experts_rng = random.Random(seed + 1)
+    _plan_experts(experts_rng, plans, clock)
+    _carry_out(session, plans, clock, experts_rng)
     set_meta(session, DEMO_MARK, str(seed))
     session.flush()
     return DemoResult(True, *_counts(session))
@@ -157,7 +161,7 @@ class _Target:
 @dataclass(frozen=True)
 class _Action:
     at: float  # working hours since the term began
-    kind: Literal["create", "move", "triage", "close"]
+    kind: Literal["create", "move", "triage", "assign", "close"]
     stage: Stage
     note: str | None
     actor: str
@@ -359,7 +363,21 @@ def _times(rng: random.Random, clock: _Clock, plan: _Plan, hours: list[float]) -
     return times
 
 
-def _carry_out(session: Session, plans: list[_Plan], clock: _Clock) -> None:
+def _plan_experts(rng: random.Random, plans: list[_Plan], clock: _Clock) -> None:
+    """An expert is looked for soon after the topics are set at triage (demo_assignments)."""
+    for plan in plans:
+        actions = plan.actions
+        edit = next((n for n, a in enumerate(actions) if a.kind == "triage"), None)
+        if edit is None or not wants_expert(rng, plan.target.final, plan.target.reason):
+            continue
+        following = actions[edit + 1].at if edit + 1 < len(actions) else clock.end
+        at = actions[edit].at + min(1.0, 0.3 * (following - actions[edit].at))
+        actions.insert(edit + 1, _Action(at, "assign", Stage.TRIAGE, None, actions[edit].actor))
+
+
+def _carry_out(
+    session: Session, plans: list[_Plan], clock: _Clock, experts_rng: random.Random
+) -> None:
     """Run every planned action through the services, in the order they happened."""
     queue = [(a.at, n, seq, a) for n, p in enumerate(plans) for seq, a in enumerate(p.actions)]
     ids: dict[_Plan, int] = {}
@@ -373,6 +391,11 @@ def _carry_out(session: Session, plans: list[_Plan], clock: _Clock) -> None:
             done = create_request(session, _form(plan, now.date()), actor=who, now=now)
             ids[plan] = done.id
             loaded.append(session.get(Request, done.id))
+        elif action.kind == "assign":
+            version = assign_demo_expert(session, ids[plan], experts_rng, actor=who, now=now)
+            if version is not None:  # the request changed: its version moved on
+                versions[plan] = version
+            continue
         elif action.kind == "triage":
             category, topics = plan.template.category, plan.topics
             done = set_triage(

@@ -95,6 +95,8 @@ class TopicView:
 
 @dataclass(frozen=True)
 class ExpertView:
+    """An expert of the registry, with their load (requests not yet done or closed)."""
+
     id: int
     full_name: str
     organization: str | None
@@ -104,3 +106,12 @@ class ExpertView:
     availability: str | None
     active: bool
     topic_keys: tuple[str, ...]
+    #: Requests assigned to the expert that are not done or closed.
+    open_load: int = 0
+    #: Requests ever assigned to the expert (one with any is never deleted).
+    assignments: int = 0
+
+    @property
+    def has_capacity(self) -> bool:
+        """Whether the expert can take one more request without passing their limit."""
+        return self.open_load < self.load_limit

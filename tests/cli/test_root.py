@@ -20,7 +20,15 @@ def test_help_lists_every_command_on_one_line() -> None:
     assert result.exit_code == 0
     commands = result.output.split("Commands:")[1].strip("\n").splitlines()
     names = [line.split()[0] for line in commands if line.startswith("  ") and line.strip()]
-    assert names == ["demo", "screenshots", "template", "import", "db", "board"]
+    assert names == [
+        "demo",
+        "screenshots",
+        "template",
+        "import",
+        "db",
+        "board",
+        "experts",
+    ]
     assert all(not line.rstrip().endswith("...") for line in commands)
 
 

@@ -26,9 +26,10 @@ __all__ = [
 ]
 
 
-def field_keys(keys: Sequence[str]) -> tuple[Key, ...]:
-    """Field keys as catalog keys, so a message lists the fields in the reader's language."""
-    return tuple(Key(f"field.{key}") for key in keys)
+def field_keys(keys: Sequence[str], prefix: str = "field.") -> tuple[Key, ...]:
+    """Field keys as catalog keys (``prefix`` + key), so a message lists the fields in the
+    reader's language."""
+    return tuple(Key(f"{prefix}{key}") for key in keys)
 
 
 def quoted(headers: Sequence[str]) -> str:
@@ -48,8 +49,17 @@ class FileRefused(PlcError):
 class MissingColumns(FileRefused):
     """Required columns were not found among the headers."""
 
-    def __init__(self, path: Path | str, found: Sequence[str], missing: Sequence[str]) -> None:
-        super().__init__("missing_columns", path, found=quoted(found), missing=field_keys(missing))
+    def __init__(
+        self,
+        path: Path | str,
+        found: Sequence[str],
+        missing: Sequence[str],
+        *,
+        prefix: str = "field.",
+    ) -> None:
+        super().__init__(
+            "missing_columns", path, found=quoted(found), missing=field_keys(missing, prefix)
+        )
         self.found = tuple(found)
         self.missing = tuple(missing)
 
@@ -57,9 +67,11 @@ class MissingColumns(FileRefused):
 class DuplicateColumns(FileRefused):
     """Two columns hold the same field: which one to take is not ours to guess."""
 
-    def __init__(self, path: Path | str, field: str, headers: Sequence[str]) -> None:
+    def __init__(
+        self, path: Path | str, field: str, headers: Sequence[str], *, prefix: str = "field."
+    ) -> None:
         super().__init__(
-            "duplicate_column", path, field=Key(f"field.{field}"), headers=quoted(headers)
+            "duplicate_column", path, field=Key(f"{prefix}{field}"), headers=quoted(headers)
         )
         self.field = field
         self.headers = tuple(headers)

@@ -11,20 +11,29 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol
 
 from plc_console.locale import Key, Translator
-from plc_console.services.intake.importer import ImportReport
+from plc_console.services.intake.importer import RefusedRow
 from plc_console.services.intake.readers import Table
 from plc_console.services.intake.rows import RowProblem
 from plc_console.services.intake.values import display
 
-__all__ = ["FORMULA_STARTS", "describe_problem", "write_errors"]
+__all__ = ["FORMULA_STARTS", "Refusals", "describe_problem", "write_errors"]
 
 #: What makes a spreadsheet read a text cell as a formula (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _DATE_FORMAT = "DD.MM.YYYY"
+
+
+class Refusals(Protocol):
+    """What has refused rows: a paper-form import's report, or the registry's."""
+
+    @property
+    def refused(self) -> Sequence[RefusedRow]: ...
 
 
 def describe_problem(problem: RowProblem, t: Translator, header: str = "") -> str:
@@ -37,7 +46,7 @@ def describe_problem(problem: RowProblem, t: Translator, header: str = "") -> st
     return t(problem.reason_key, **params)
 
 
-def write_errors(path: Path | str, table: Table, report: ImportReport, t: Translator) -> Path:
+def write_errors(path: Path | str, table: Table, report: Refusals, t: Translator) -> Path:
     """Write the refused rows of ``report`` (read from ``table``) to an .xlsx at ``path``."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter

@@ -1,15 +1,20 @@
-"""Which column holds which field of the paper form, from the headers people really type.
+"""Which column holds which field, from the headers people really type.
 
 A header is compared after normalisation (case, ё, spaces, punctuation, a trailing
 "(лет)" or any other words in brackets, "№" read as "номер"): first against a list of
 aliases in Russian and English, then against a few unambiguous key words ("стаж",
 "согласие", "телефон" …). ``--map "Header=field"`` settles the rest.
+
+The fields, aliases and key words of one kind of spreadsheet make a :class:`Schema`;
+the paper form's (:data:`PAPER_FORM`) is every function's default. The expert registry
+brings its own (:mod:`plc_console.services.experts_import`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,11 +25,13 @@ from plc_console.services.intake.errors import (
     UnknownField,
     UnusedMapping,
 )
-from plc_console.services.intake.form import FIELDS_BY_KEY, FORM_FIELDS, REQUIRED_KEYS
+from plc_console.services.intake.form import FORM_FIELDS, FormField
 
 __all__ = [
     "HEADER_SCAN_ROWS",
     "MIN_RECOGNISED",
+    "PAPER_FORM",
+    "Schema",
     "count_recognised",
     "find_header_row",
     "header_text",
@@ -102,23 +109,20 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 
 #: Key words that name one field wherever they stand in a header. A header with key words
 #: of two fields ("ФИО и контакты") is left unrecognised rather than guessed.
-_KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (key, re.compile(pattern))
-    for key, pattern in (
-        ("form_no", r"^номер (формы|бланка|заявки|анкеты|обращения)\b|^form (no|number)\b"),
-        ("received_on", r"^дата\b(?!.*рожден)|\bdate\b(?!.*birth)"),
-        ("channel", r"\bканал|\bспособ (подачи|обращения|поступления)|\bchannel"),
-        ("full_name", r"\bфио\b|\bфамили|\bfull ?name\b|^name\b"),
-        ("role", r"\bроль\b|^кто\b|\bкатегория заявител|\brole\b"),
-        ("organization", r"\bорганизаци|\bучреждени|\bшкол[аы]\b|\bschool\b|\borgani[sz]ation"),
-        ("subject", r"\bпредмет|\bsubject\b"),
-        ("experience_years", r"\bстаж|\bexperience\b"),
-        ("grade", r"\bкласс\b|\bgrade\b"),
-        ("contact", r"\bконтакт|\bтелефон|\bтел\b|\bemail\b|\bпочт|\bcontact|\bphone\b"),
-        ("problem", r"\bпроблем|\bзатруднени|\bописани|\bproblem\b|\bdescription\b"),
-        ("help_wanted", r"\bпомощ|\bhelp\b"),
-        ("consent", r"\bсоглас|\bconsent\b|\bпдн\b"),
-    )
+_KEYWORDS: tuple[tuple[str, str], ...] = (
+    ("form_no", r"^номер (формы|бланка|заявки|анкеты|обращения)\b|^form (no|number)\b"),
+    ("received_on", r"^дата\b(?!.*рожден)|\bdate\b(?!.*birth)"),
+    ("channel", r"\bканал|\bспособ (подачи|обращения|поступления)|\bchannel"),
+    ("full_name", r"\bфио\b|\bфамили|\bfull ?name\b|^name\b"),
+    ("role", r"\bроль\b|^кто\b|\bкатегория заявител|\brole\b"),
+    ("organization", r"\bорганизаци|\bучреждени|\bшкол[аы]\b|\bschool\b|\borgani[sz]ation"),
+    ("subject", r"\bпредмет|\bsubject\b"),
+    ("experience_years", r"\bстаж|\bexperience\b"),
+    ("grade", r"\bкласс\b|\bgrade\b"),
+    ("contact", r"\bконтакт|\bтелефон|\bтел\b|\bemail\b|\bпочт|\bcontact|\bphone\b"),
+    ("problem", r"\bпроблем|\bзатруднени|\bописани|\bproblem\b|\bdescription\b"),
+    ("help_wanted", r"\bпомощ|\bhelp\b"),
+    ("consent", r"\bсоглас|\bconsent\b|\bпдн\b"),
 )
 
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
@@ -156,34 +160,76 @@ def _compact(text: str) -> str:
     return normalise_header(text).replace(" ", "")
 
 
-def _alias_table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for form_field in FORM_FIELDS:
-        names = (form_field.key, form_field.header_ru, form_field.header_en)
-        for name in (*names, *_ALIASES.get(form_field.key, ())):
-            key = _compact(name)
-            known = table.setdefault(key, form_field.key)
-            assert known == form_field.key, f"alias {name!r} names two fields"
-    return table
+@dataclass(frozen=True, eq=False)
+class Schema:
+    """The columns of one kind of spreadsheet and how their headers are recognised.
+
+    ``fields`` in the template's order (their keys, headers and whether required);
+    ``aliases``: what people write over each field's column besides its headers;
+    ``keywords``: (field key, regular expression on the normalised header) for words
+    that name one field wherever they stand. A row is the header row when at least
+    ``min_recognised`` of its cells are recognised. ``label_prefix`` + key is the
+    catalog key of a field's name in messages; ``messages`` replaces the catalog key of
+    a refusal (``FileRefused.kind`` → key) where the ``intake.*`` words do not fit.
+    Compared by identity: each schema is made once, at import.
+    """
+
+    name: str
+    fields: tuple[FormField, ...]
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    keywords: tuple[tuple[str, str], ...] = ()
+    min_recognised: int = 3
+    label_prefix: str = "field."
+    messages: Mapping[str, str] = field(default_factory=dict)
+    by_alias: Mapping[str, str] = field(init=False, repr=False)
+    patterns: tuple[tuple[str, re.Pattern[str]], ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        table: dict[str, str] = {}
+        for form_field in self.fields:
+            names = (form_field.key, form_field.header_ru, form_field.header_en)
+            for name in (*names, *self.aliases.get(form_field.key, ())):
+                known = table.setdefault(_compact(name), form_field.key)
+                assert known == form_field.key, f"alias {name!r} names two fields"
+        unknown = (set(self.aliases) | {key for key, _ in self.keywords}) - set(self.keys)
+        assert not unknown, f"aliases or key words of no field: {unknown}"
+        object.__setattr__(self, "by_alias", table)
+        patterns = tuple((key, re.compile(pattern)) for key, pattern in self.keywords)
+        object.__setattr__(self, "patterns", patterns)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The field keys, in order."""
+        return tuple(f.key for f in self.fields)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The keys of the fields a file must have a column for."""
+        return tuple(f.key for f in self.fields if f.required)
 
 
-_BY_ALIAS = _alias_table()
+#: The paper form (DESIGN.md section 3): the default schema of every function here.
+PAPER_FORM = Schema("paper_form", FORM_FIELDS, _ALIASES, _KEYWORDS, min_recognised=MIN_RECOGNISED)
 
 
-@lru_cache(maxsize=1024)
-def recognise(header: str) -> str | None:
+def recognise(header: str, schema: Schema = PAPER_FORM) -> str | None:
     """The field key a header names, or None when it names none (or more than one)."""
+    return _recognise(header, schema)
+
+
+@lru_cache(maxsize=2048)
+def _recognise(header: str, schema: Schema) -> str | None:
     normal = normalise_header(header)
     if not normal:
         return None
-    found = _BY_ALIAS.get(normal.replace(" ", ""))
+    found = schema.by_alias.get(normal.replace(" ", ""))
     if found is not None:
         return found
-    hits = {key for key, pattern in _KEYWORDS if pattern.search(normal)}
+    hits = {key for key, pattern in schema.patterns if pattern.search(normal)}
     return hits.pop() if len(hits) == 1 else None
 
 
-def parse_mapping(values: Iterable[str]) -> dict[str, str | None]:
+def parse_mapping(values: Iterable[str], schema: Schema = PAPER_FORM) -> dict[str, str | None]:
     """``--map`` values ``"Header=field"`` as {header: field key}; ``"Header=-"`` ignores a column.
 
     The field is a key (``problem``, ``full_name``) or any header the importer recognises
@@ -195,24 +241,26 @@ def parse_mapping(values: Iterable[str]) -> dict[str, str | None]:
         header = header_text(header)
         if not sep or not header:
             raise BadMapping(value)
-        mapping[header] = _field_of(value, target.strip())
+        mapping[header] = _field_of(value, target.strip(), schema)
     return mapping
 
 
-def _field_of(mapping: str, target: str) -> str | None:
+def _field_of(mapping: str, target: str, schema: Schema) -> str | None:
     folded = target.casefold()
     if folded in _IGNORE:
         return None
     key = "_".join(folded.replace("-", " ").split())
-    if key in FIELDS_BY_KEY:
+    if key in schema.keys:
         return key
-    recognised = recognise(target)
+    recognised = recognise(target, schema)
     if recognised is not None:
         return recognised
-    raise UnknownField(mapping, target, tuple(FIELDS_BY_KEY))
+    raise UnknownField(mapping, target, schema.keys)
 
 
-def _recognise_cell(cell: object, overrides: Mapping[str, str | None]) -> tuple[bool, str | None]:
+def _recognise_cell(
+    cell: object, overrides: Mapping[str, str | None], schema: Schema
+) -> tuple[bool, str | None]:
     """(was the header named by --map, its field) for one header cell."""
     text = header_text(cell)
     if not text:
@@ -220,25 +268,32 @@ def _recognise_cell(cell: object, overrides: Mapping[str, str | None]) -> tuple[
     compact = _compact(text)
     if compact in overrides:
         return True, overrides[compact]
-    return False, recognise(text)
+    return False, recognise(text, schema)
 
 
 def _normal_overrides(overrides: Mapping[str, str | None] | None) -> dict[str, str | None]:
     return {_compact(header): key for header, key in (overrides or {}).items()}
 
 
-def count_recognised(row: Sequence[object], overrides: Mapping[str, str | None] | None) -> int:
+def count_recognised(
+    row: Sequence[object],
+    overrides: Mapping[str, str | None] | None,
+    schema: Schema = PAPER_FORM,
+) -> int:
     """How many cells of a row are headers of some field."""
     normal = _normal_overrides(overrides)
-    return sum(1 for cell in row if _recognise_cell(cell, normal)[1] is not None)
+    return sum(1 for cell in row if _recognise_cell(cell, normal, schema)[1] is not None)
 
 
 def find_header_row(
-    rows: Sequence[Sequence[object]], overrides: Mapping[str, str | None] | None = None
+    rows: Sequence[Sequence[object]],
+    overrides: Mapping[str, str | None] | None = None,
+    schema: Schema = PAPER_FORM,
 ) -> int | None:
-    """The index of the header row: the first of the first rows with ≥ 3 recognised headers."""
+    """The index of the header row: the first of the first rows with enough recognised
+    headers (three for the paper form)."""
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        if count_recognised(row, overrides) >= MIN_RECOGNISED:
+        if count_recognised(row, overrides, schema) >= schema.min_recognised:
             return index
     return None
 
@@ -248,6 +303,7 @@ def map_columns(
     overrides: Mapping[str, str | None] | None = None,
     *,
     source: Path | str,
+    schema: Schema = PAPER_FORM,
 ) -> dict[int, str]:
     """Column index → field key for a header row, ``--map`` overrides (from
     :func:`parse_mapping`) taking precedence over recognition.
@@ -265,16 +321,18 @@ def map_columns(
             raise UnusedMapping(source, header, found)
     hits: dict[str, list[tuple[int, bool]]] = {}
     for index, cell in enumerate(headers):
-        explicit, key = _recognise_cell(cell, normal)
+        explicit, key = _recognise_cell(cell, normal, schema)
         if key is not None:
             hits.setdefault(key, []).append((index, explicit))
-    missing = [key for key in REQUIRED_KEYS if key not in hits]
+    missing = [key for key in schema.required if key not in hits]
     if missing:
-        raise MissingColumns(source, found, missing)
+        raise MissingColumns(source, found, missing, prefix=schema.label_prefix)
     columns: dict[int, str] = {}
     for key, columns_of_key in hits.items():
         chosen = [i for i, explicit in columns_of_key if explicit] or [i for i, _ in columns_of_key]
         if len(chosen) > 1:
-            raise DuplicateColumns(source, key, [texts[i] for i in chosen])
+            raise DuplicateColumns(
+                source, key, [texts[i] for i in chosen], prefix=schema.label_prefix
+            )
         columns[chosen[0]] = key
     return dict(sorted(columns.items()))

@@ -1,4 +1,5 @@
-"""Read a spreadsheet of typed-up paper forms into its header row and raw data rows.
+"""Read a spreadsheet of typed-up paper forms (or of another :class:`~.headers.Schema`'s
+rows, such as the expert registry's) into its header row and raw data rows.
 
 Workbooks (.xlsx, .xlsm, .xlsb, .xls, .ods) are read by python-calamine, which gives each
 cell's stored value: a formula's last computed result as the file keeps it, never the
@@ -33,6 +34,8 @@ from plc_console.services.intake.bulk import gc_paused
 from plc_console.services.intake.errors import FileRefused
 from plc_console.services.intake.headers import (
     HEADER_SCAN_ROWS,
+    PAPER_FORM,
+    Schema,
     count_recognised,
     find_header_row,
     header_text,
@@ -99,22 +102,39 @@ def read_table(
     sheet: str | None = None,
     *,
     overrides: Mapping[str, str | None] | None = None,
+    schema: Schema = PAPER_FORM,
 ) -> Table:
     """Read the forms in ``path``: the named sheet, else the first visible sheet with a
     header row. The header row is the first of the first ten rows with at least three
     recognised headers (titles and blank lines above it are skipped); ``overrides`` are
-    the ``--map`` pairs from :func:`~.headers.parse_mapping`.
+    the ``--map`` pairs from :func:`~.headers.parse_mapping`. ``schema`` says which
+    fields the columns hold and which are required (the paper form's by default).
 
     Refused with one clear error naming the file: an unknown extension, a file that is
     not a spreadsheet, an empty file, a protected or damaged workbook, a sheet that does
     not exist, no header row with the required columns, headers and no data below them,
     merged cells at or below the header row (.xlsx: calamine reports them).
     """
-    with gc_paused():
-        return _read(Path(path), sheet, overrides)
+    reading = _Reading(Path(path), overrides, schema)
+    try:
+        with gc_paused():
+            return _read(reading, sheet)
+    except FileRefused as refusal:
+        refusal.code = schema.messages.get(refusal.kind, refusal.code)
+        raise
 
 
-def _read(path: Path, sheet: str | None, overrides: Mapping[str, str | None] | None) -> Table:
+@dataclass(frozen=True)
+class _Reading:
+    """What every step of reading one file needs."""
+
+    path: Path
+    overrides: Mapping[str, str | None] | None
+    schema: Schema
+
+
+def _read(reading: _Reading, sheet: str | None) -> Table:
+    path = reading.path
     suffix = path.suffix.casefold()
     if suffix not in WORKBOOK_SUFFIXES + TEXT_SUFFIXES:
         raise FileRefused(
@@ -130,33 +150,28 @@ def _read(path: Path, sheet: str | None, overrides: Mapping[str, str | None] | N
         if _ENCRYPTED_PACKAGE in data:
             raise FileRefused("protected", path)
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
-        return _read_workbook(path, data, sheet, overrides)
+        return _read_workbook(reading, data, sheet)
     if suffix in WORKBOOK_SUFFIXES:
         raise FileRefused("not_a_spreadsheet", path)
-    return _read_text(path, data, overrides)
+    return _read_text(reading, data)
 
 
 # --- workbooks -------------------------------------------------------------------------
 
 
-def _read_workbook(
-    path: Path, data: bytes, sheet: str | None, overrides: Mapping[str, str | None] | None
-) -> Table:
+def _read_workbook(reading: _Reading, data: bytes, sheet: str | None) -> Table:
+    path = reading.path
     try:
         with CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
-            return _table_of_workbook(path, workbook, sheet, overrides)
+            return _table_of_workbook(reading, workbook, sheet)
     except PasswordError as exc:
         raise FileRefused("protected", path) from exc
     except CalamineError as exc:
         raise FileRefused("corrupt", path, detail=str(exc) or type(exc).__name__) from exc
 
 
-def _table_of_workbook(
-    path: Path,
-    workbook: CalamineWorkbook,
-    sheet: str | None,
-    overrides: Mapping[str, str | None] | None,
-) -> Table:
+def _table_of_workbook(reading: _Reading, workbook: CalamineWorkbook, sheet: str | None) -> Table:
+    path = reading.path
     worksheets = [m for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
     names = [m.name for m in worksheets]
     if sheet is not None:
@@ -168,18 +183,18 @@ def _table_of_workbook(
     for name in candidates:
         contents = workbook.get_sheet_by_name(name)
         top = contents.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS)
-        index = find_header_row(top, overrides)
+        index = find_header_row(top, reading.overrides, reading.schema)
         if index is not None:
             _refuse_merged_cells(path, name, contents, index)
             rows = contents.to_python(skip_empty_area=False)
-            return _table(path, name, rows, index, overrides)
+            return _table(reading, name, rows, index)
         if first is None and any(_filled(row) for row in top):
             first = (name, top)
     if first is None:
         if sheet is not None:
             raise FileRefused("empty_sheet", path, sheet=sheet)
         raise FileRefused("empty_file", path)
-    return _no_header(path, first[1], overrides)
+    return _no_header(reading, first[1])
 
 
 def _sheet_named(path: Path, wanted: str, names: Sequence[str]) -> str:
@@ -222,7 +237,8 @@ def _a1(cell: tuple[int, int]) -> str:
 # --- text files ------------------------------------------------------------------------
 
 
-def _read_text(path: Path, data: bytes, overrides: Mapping[str, str | None] | None) -> Table:
+def _read_text(reading: _Reading, data: bytes) -> Table:
+    path = reading.path
     text = _decode(path, data)
     lines = text.splitlines()
     delimiter: str | None = None
@@ -235,13 +251,13 @@ def _read_text(path: Path, data: bytes, overrides: Mapping[str, str | None] | No
     fallback: list[list[str]] | None = None
     for choice in choices:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=choice))
-        index = find_header_row(rows[:HEADER_SCAN_ROWS], overrides)
+        index = find_header_row(rows[:HEADER_SCAN_ROWS], reading.overrides, reading.schema)
         if index is not None:
-            return _table(path, None, rows, index, overrides)
+            return _table(reading, None, rows, index)
         fallback = fallback or rows
     if not fallback or not any(_filled(row) for row in fallback[:HEADER_SCAN_ROWS]):
         raise FileRefused("empty_file", path)
-    return _no_header(path, fallback[:HEADER_SCAN_ROWS], overrides)
+    return _no_header(reading, fallback[:HEADER_SCAN_ROWS])
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -284,14 +300,11 @@ def _filled(row: Sequence[object]) -> bool:
 
 
 def _table(
-    path: Path,
-    sheet: str | None,
-    rows: Sequence[Sequence[object]],
-    index: int,
-    overrides: Mapping[str, str | None] | None,
+    reading: _Reading, sheet: str | None, rows: Sequence[Sequence[object]], index: int
 ) -> Table:
+    path = reading.path
     header = rows[index]
-    columns = map_columns(header, overrides, source=path)
+    columns = map_columns(header, reading.overrides, source=path, schema=reading.schema)
     mapped = tuple(columns)
     end = len(rows)
     while end > index + 1 and not _filled(
@@ -311,12 +324,13 @@ def _table(
     )
 
 
-def _no_header(
-    path: Path, top: Sequence[Sequence[object]], overrides: Mapping[str, str | None] | None
-) -> Table:
+def _no_header(reading: _Reading, top: Sequence[Sequence[object]]) -> Table:
     """No row has enough recognised headers: refuse with the likeliest header row's
     headers (the one with the most recognised, else the first filled one)."""
+    overrides, schema = reading.overrides, reading.schema
     filled = [row for row in top if _filled(row)]
-    likeliest = max(filled, key=lambda row: count_recognised(row, overrides))
-    map_columns(likeliest, overrides, source=path)  # raises: required columns are missing
-    raise FileRefused("no_header", path)  # pragma: no cover - map_columns always raises here
+    likeliest = max(filled, key=lambda row: count_recognised(row, overrides, schema))
+    # Raises when required columns are missing; a schema needing more recognised headers
+    # than it requires may find them all and fall through.
+    map_columns(likeliest, overrides, source=reading.path, schema=schema)
+    raise FileRefused("no_header", reading.path)

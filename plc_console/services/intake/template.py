@@ -58,9 +58,9 @@ _WIDTHS: dict[str, float] = {
 #: Columns typed as text, so Excel keeps "+7 937 …", "8937…" or "007" as written.
 _TEXT_COLUMNS = ("form_no", "contact")
 #: Widths of the instructions' columns: header, required, what to type, values and format.
-_GUIDE_WIDTHS = (30.0, 14.0, 60.0, 50.0)
+GUIDE_WIDTHS = (30.0, 14.0, 60.0, 50.0)
 #: Points per line of 11-point text, for rows whose wrapped text sets their height.
-_LINE_HEIGHT = 15
+LINE_HEIGHT = 15
 #: Excel's limits for a validation's title and messages.
 _TITLE_MAX, _PROMPT_MAX = 32, 255
 
@@ -73,8 +73,8 @@ def write_template(path: Path, lang: str) -> Path:
     unwritable folder are refused with a :class:`PlcError`.
     """
     t = Translator(lang)
-    _check_target(path)
-    _save_whole(build_template(t), path)
+    check_target(path)
+    save_whole(build_template(t), path)
     return path
 
 
@@ -105,7 +105,7 @@ def choice_labels(field: FormField, t: Translator) -> list[str]:
     return [t.label(choice) for choice in field.choices]
 
 
-def _check_target(path: Path) -> None:
+def check_target(path: Path) -> None:
     if path.is_dir():
         raise PlcError("template.is_folder", path=str(path))
     if path.suffix.lower() != SUFFIX:
@@ -114,7 +114,7 @@ def _check_target(path: Path) -> None:
         raise PlcError("template.no_folder", folder=str(path.parent))
 
 
-def _save_whole(workbook: Workbook, path: Path) -> None:
+def save_whole(workbook: Workbook, path: Path) -> None:
     """Save under a temporary name in the same folder, then rename over ``path``."""
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
@@ -232,7 +232,7 @@ def _add_validation(sheet: Worksheet, field: FormField, cells: str, t: Translato
         labels = choice_labels(field, t)
         validation = DataValidation(
             type="list",
-            formula1=_list_formula(labels),
+            formula1=list_formula(labels),
             error=t("template.error_choice", values=" / ".join(labels)),
         )
     else:
@@ -248,7 +248,7 @@ def _add_validation(sheet: Worksheet, field: FormField, cells: str, t: Translato
     sheet.add_data_validation(validation)
 
 
-def _list_formula(labels: list[str]) -> str:
+def list_formula(labels: list[str]) -> str:
     """An in-cell list: comma-separated in quotes, at most 255 characters (Excel's limit)."""
     for label in labels:
         if "," in label or '"' in label:
@@ -264,7 +264,7 @@ def _fill_instructions(sheet: Worksheet, t: Translator) -> None:
 
     wrap = Alignment(wrap_text=True, vertical="top")
     bold = Font(bold=True)
-    for letter, width in zip("ABCD", _GUIDE_WIDTHS, strict=True):
+    for letter, width in zip("ABCD", GUIDE_WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
 
     row = 1
@@ -272,7 +272,7 @@ def _fill_instructions(sheet: Worksheet, t: Translator) -> None:
     title.font = Font(bold=True, size=14)
     row += 1
     for key in ("template.guide_intro", "template.guide_headers"):
-        row = _paragraph(sheet, row, t(key, sheet=t("template.sheet_forms")), wrap)
+        row = paragraph(sheet, row, t(key, sheet=t("template.sheet_forms")), wrap)
     row += 1
 
     columns = (
@@ -300,8 +300,10 @@ def _fill_instructions(sheet: Worksheet, t: Translator) -> None:
             cell.alignment = wrap
             if field.required and column <= 2:
                 cell.font = bold
-        lines = max(_lines(text, width) for text, width in zip(values, _GUIDE_WIDTHS, strict=True))
-        sheet.row_dimensions[row].height = _LINE_HEIGHT * lines + 3
+        lines = max(
+            wrapped_lines(text, width) for text, width in zip(values, GUIDE_WIDTHS, strict=True)
+        )
+        sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 3
         row += 1
     row += 1
 
@@ -316,21 +318,21 @@ def _fill_instructions(sheet: Worksheet, t: Translator) -> None:
         sheet.cell(row=row, column=1, value=t(heading)).font = bold
         row += 1
         for text in paragraphs:
-            row = _paragraph(sheet, row, text, wrap)
+            row = paragraph(sheet, row, text, wrap)
         row += 1
 
 
-def _paragraph(sheet: Worksheet, row: int, text: str, wrap: Alignment) -> int:
+def paragraph(sheet: Worksheet, row: int, text: str, wrap: Alignment) -> int:
     """A paragraph over the four columns of the instructions; returns the next row."""
     cell = sheet.cell(row=row, column=1, value=text)
     cell.alignment = wrap
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
     # A merged cell does not grow to fit its text: give the row room for its lines.
-    sheet.row_dimensions[row].height = _LINE_HEIGHT * _lines(text, sum(_GUIDE_WIDTHS)) + 3
+    sheet.row_dimensions[row].height = LINE_HEIGHT * wrapped_lines(text, sum(GUIDE_WIDTHS)) + 3
     return row + 1
 
 
-def _lines(text: str, width: float) -> int:
+def wrapped_lines(text: str, width: float) -> int:
     """About how many lines ``text`` wraps to in a column ``width`` characters wide."""
     per_line = max(1, int(width) - 2)
     return sum(max(1, -(-len(line) // per_line)) for line in text.splitlines() or [""])

@@ -75,6 +75,12 @@ def _key(keys: str, action: str, name: str, *, show: bool = True) -> Binding:
     )
 
 
+def _match_key(keys: str, action: str, name: str, *, show: bool = True) -> Binding:
+    return Binding(
+        keys, action, f"matchui.key_{name}", tooltip=f"matchui.help.{name}", id=action, show=show
+    )
+
+
 class BoardScreen(Screen[None]):
     """The board, a search line above it and a filter panel beside it."""
 
@@ -97,6 +103,9 @@ class BoardScreen(Screen[None]):
         _key("n", "new_request", "new"),
         _key("e", "edit_request", "edit"),
         _key("c", "close_request", "close"),
+        _match_key("x", "match_experts", "match"),
+        _match_key("A", "balanced_assignment", "balanced"),
+        _match_key("E", "experts", "experts", show=False),
         _key("slash", "search", "search"),
         _key("f", "filters", "filters"),
         _key("s", "toggle_order", "sort"),
@@ -343,6 +352,34 @@ class BoardScreen(Screen[None]):
     def _after_change(self, saved: object) -> None:
         if saved:
             self.view.reload()
+
+    # --- experts: matching, balanced assignment, the registry ---------------------------
+
+    def action_match_experts(self) -> None:
+        """Rank the experts for the card under the cursor; assign or unassign them."""
+        card = self.active_column.current_card
+        if card is None:
+            self.app.bell()
+            return
+        from plc_console.tui.screens.matching import MatchingScreen
+
+        screen = MatchingScreen(self._sessions, self._t, self._now, self._actor, card.id)
+        self.app.push_screen(screen, self._after_change)
+
+    def action_balanced_assignment(self) -> None:
+        """Propose one expert for every request at triage; store it after a yes."""
+        from plc_console.tui.screens.proposal import ProposalScreen
+
+        screen = ProposalScreen(self._sessions, self._t, self._now, self._actor)
+        self.app.push_screen(screen, self._after_change)
+
+    def action_experts(self) -> None:
+        """The expert registry: competences, organisations, load limits."""
+        from plc_console.tui.screens.experts import ExpertsScreen
+
+        self.app.push_screen(
+            ExpertsScreen(self._sessions, self._t, self._actor), self._after_change
+        )
 
     # --- search and filters -----------------------------------------------------------------
 

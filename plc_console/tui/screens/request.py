@@ -62,6 +62,9 @@ class RequestScreen(Screen[bool]):
         _key("escape", "back", "back"),
         _key("e", "edit_request", "edit"),
         _key("t", "triage", "triage"),
+        Binding(
+            "x", "match_experts", "matchui.key_match", tooltip="matchui.help.match", id="match"
+        ),
         _key("r", "refresh", "refresh"),
     ]
 
@@ -284,6 +287,13 @@ class RequestScreen(Screen[bool]):
 
         form = RequestFormScreen(self._sessions, self._t, self._now, self._actor, editing=detail)
         self.app.push_screen(form, lambda saved: self.after_save() if saved else None)
+
+    def action_match_experts(self) -> None:
+        """Rank the experts for this request; assign or unassign them."""
+        from plc_console.tui.screens.matching import MatchingScreen
+
+        screen = MatchingScreen(self._sessions, self._t, self._now, self._actor, self.request_id)
+        self.app.push_screen(screen, lambda changed: self.after_save() if changed else None)
 
     def after_save(self) -> None:
         """Something about the request was saved: remember it for the board, read again."""
