@@ -167,7 +167,8 @@ def score_need(need: Need, pool: ExpertPool) -> Scores:
 def rank(need: Need, pool: ExpertPool, *, limit: int | None = None) -> list[Candidate]:
     """The pool as candidates for ``need``: eligible by score (ties by name), then excluded.
 
-    With ``limit``, only the first ``limit`` are built.
+    With ``limit``, only the first ``limit`` are built, and the experts already assigned
+    to the request after them wherever they rank (a panel must show whom it can unassign).
     """
     if (limit is not None and limit <= 0) or not len(pool):
         return []
@@ -176,14 +177,20 @@ def rank(need: Need, pool: ExpertPool, *, limit: int | None = None) -> list[Cand
     order_key = (scores.excluded > ELIGIBLE).astype(np.int64) * 2000 + (
         1000 - np.rint(scores.score * 10).astype(np.int64)
     )
-    if limit is not None and limit < len(pool):
-        cutoff = np.partition(order_key, limit - 1)[limit - 1]
-        chosen = np.flatnonzero(order_key <= cutoff)  # with the ties at the cutoff
-    else:
+    if limit is None or limit >= len(pool):
         chosen = np.arange(len(pool))
+        names = pool.name_array[chosen]
+        order = chosen[np.lexsort((pool.ids[chosen], names, order_key[chosen]))]
+        return _Builder(need, pool).candidates(scores, order)
+    cutoff = np.partition(order_key, limit - 1)[limit - 1]
+    chosen = np.flatnonzero(order_key <= cutoff)  # with the ties at the cutoff
     names = pool.name_array[chosen]
-    order = chosen[np.lexsort((pool.ids[chosen], names, order_key[chosen]))]
-    return _Builder(need, pool).candidates(scores, order[:limit])
+    order = chosen[np.lexsort((pool.ids[chosen], names, order_key[chosen]))][:limit]
+    if need.assigned:
+        assigned = np.isin(pool.ids, np.fromiter(need.assigned, np.int64, len(need.assigned)))
+        below = np.setdiff1d(np.flatnonzero(assigned), order)
+        order = np.concatenate((order, below[np.argsort(order_key[below], kind="stable")]))
+    return _Builder(need, pool).candidates(scores, order)
 
 
 def reasons_for(

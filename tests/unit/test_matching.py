@@ -277,6 +277,22 @@ def test_a_limit_keeps_the_best_and_breaks_ties_by_name() -> None:
     assert len(rank(_need(), pool, limit=10)) == 4
 
 
+def test_a_limit_still_lists_the_experts_already_assigned() -> None:
+    """A panel showing the best few must still show whom it can unassign."""
+    pool = _pool(
+        _expert(1, "Вера", topics=(PARENTS,)),
+        _expert(2, "Анна", topics=(PARENTS,)),
+        _expert(3, "Слабая", topics=()),
+        _expert(4, "Лучшая", topics=(PARENTS, MOTIVATION)),
+    )
+    ranked = rank(_need(assigned=frozenset({3})), pool, limit=2)
+    assert [(c.full_name, c.assigned) for c in ranked] == [
+        ("Лучшая", False),
+        ("Анна", False),
+        ("Слабая", True),
+    ]
+
+
 def test_an_empty_registry_ranks_nobody() -> None:
     assert rank(_need(), _pool()) == []
 

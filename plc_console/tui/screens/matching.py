@@ -42,6 +42,10 @@ from plc_console.tui.widgets.expert_list import ExpertList, say
 from plc_console.tui.widgets.request_view import NO_VALUE, topic_names
 
 _READ = "matching-read"
+#: The panel lists the best this many experts (and the assigned ones wherever they rank):
+#: nobody reads further down, and building every candidate of a registry of thousands
+#: costs more than scoring them all.
+PANEL_SHOWS = 100
 
 
 def _key(keys: str, action: str, name: str, *, priority: bool = False) -> Binding:
@@ -170,7 +174,9 @@ class MatchingScreen(Screen[bool]):
         with self._sessions() as session:
             summary = get_request(session, self.request_id).summary
             topics = tuple(list_topics(session, include_inactive=True))
-            candidates = tuple(rank_experts(session, self.request_id, lang=self._t.lang))
+            candidates = tuple(
+                rank_experts(session, self.request_id, limit=PANEL_SHOWS, lang=self._t.lang)
+            )
         self.post_message(self.Ranked(summary, topics, candidates))
 
     @on(Ranked)
