@@ -25,7 +25,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from plc_console.domain import Category, Channel, CloseReason, EventKind, HelpWanted, Role, Stage
+from plc_console.domain import (
+    Category,
+    Channel,
+    CloseReason,
+    EventKind,
+    HelpWanted,
+    MeetingsEventKind,
+    MeetingSourceKind,
+    MeetingStatus,
+    Role,
+    Stage,
+)
 
 
 class Base(DeclarativeBase):
@@ -272,3 +283,158 @@ class Assignment(Base):
 
     request: Mapped[Request] = relationship(back_populates="assignments")
     expert: Mapped[Expert] = relationship(back_populates="assignments")
+
+
+class Meeting(Base):
+    """A meeting of teachers and experts on one or more requests (issue 6).
+
+    ``starts_at`` is the community's local wall-clock time (the time zone is applied
+    when a calendar file is written); ``created_at``/``updated_at`` are UTC like every
+    other timestamp. ``sequence`` is the calendar SEQUENCE: raised by every change after
+    the first announcement; ``announced_sequence`` is the one last written to a file
+    (None: never announced), so a change not yet announced is ``sequence >
+    announced_sequence``.
+    """
+
+    __tablename__ = "meetings"
+    __table_args__ = (Index("ix_meetings_starts_at", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The calendar UID, made once at creation and never changed.
+    uid: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id", ondelete="RESTRICT"))
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    place: Mapped[str | None] = mapped_column(String(300))
+    online_link: Mapped[str | None] = mapped_column(String(500))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[MeetingStatus] = mapped_column(_enum(MeetingStatus))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    announced_sequence: Mapped[int | None] = mapped_column(Integer)
+    # When the preparation list went out to the participants (a milestone of the plan).
+    preparation_sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    minutes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # Optimistic concurrency, as for requests: every change of the meeting or of its
+    # lists touches this row, so a change based on a stale read is refused.
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    topic: Mapped[Topic | None] = relationship()
+    requests: Mapped[list[MeetingRequest]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", passive_deletes=True
+    )
+    experts: Mapped[list[MeetingExpert]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", passive_deletes=True
+    )
+    invitees: Mapped[list[MeetingInvitee]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", passive_deletes=True
+    )
+    sources: Mapped[list[MeetingSource]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="MeetingSource.position",
+    )
+    events: Mapped[list[MeetingEvent]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="MeetingEvent.id",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class MeetingRequest(Base):
+    """A request the meeting addresses (several requests on one topic may share one)."""
+
+    __tablename__ = "meeting_requests"
+    __table_args__ = (Index("ix_meeting_requests_request", "request_id"),)
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    meeting: Mapped[Meeting] = relationship(back_populates="requests")
+    request: Mapped[Request] = relationship()
+
+
+class MeetingExpert(Base):
+    """An expert at a meeting: whether they confirmed, and whether they came."""
+
+    __tablename__ = "meeting_experts"
+    __table_args__ = (Index("ix_meeting_experts_expert", "expert_id"),)
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    expert_id: Mapped[int] = mapped_column(
+        ForeignKey("experts.id", ondelete="RESTRICT"), primary_key=True
+    )
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # None until the meeting is recorded as held.
+    attended: Mapped[bool | None] = mapped_column(Boolean)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="experts")
+    expert: Mapped[Expert] = relationship()
+
+
+class MeetingInvitee(Base):
+    """A person invited to a meeting (a teacher, or a parent or student when useful),
+    in the role they come in, and whether they came."""
+
+    __tablename__ = "meeting_invitees"
+    __table_args__ = (Index("ix_meeting_invitees_person", "person_id"),)
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="RESTRICT"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    attended: Mapped[bool | None] = mapped_column(Boolean)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="invitees")
+    person: Mapped[Person] = relationship()
+
+
+class MeetingSource(Base):
+    """An item of a meeting's preparation list: literature, a link, or a published product."""
+
+    __tablename__ = "meeting_sources"
+    __table_args__ = (Index("ix_meeting_sources_meeting", "meeting_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[MeetingSourceKind] = mapped_column(_enum(MeetingSourceKind))
+    text: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(500))
+    # The products table arrives with the products capability; until then the id is kept
+    # without a foreign key (as requests.answered_by_product_id).
+    product_id: Mapped[int | None] = mapped_column(Integer)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="sources")
+
+
+class MeetingEvent(Base):
+    """Something that happened to a meeting: created, edited, announced, cancelled, held,
+    or a double booking the coordinator overrode (the note says why and with what)."""
+
+    __tablename__ = "meeting_events"
+    __table_args__ = (Index("ix_meeting_events_meeting_at", "meeting_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[MeetingsEventKind] = mapped_column(_enum(MeetingsEventKind))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="events")

@@ -28,6 +28,7 @@ def test_help_lists_every_command_on_one_line() -> None:
         "db",
         "board",
         "experts",
+        "meetings",
     ]
     assert all(not line.rstrip().endswith("...") for line in commands)
 
