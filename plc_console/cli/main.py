@@ -8,9 +8,12 @@ import typer
 
 from plc_console import __version__
 from plc_console.cli import board as board_commands
+from plc_console.cli import buffers as buffers_commands
 from plc_console.cli import db as db_commands
 from plc_console.cli import experts as experts_commands
+from plc_console.cli import export as export_commands
 from plc_console.cli import meetings as meetings_commands
+from plc_console.cli import products as products_commands
 from plc_console.cli.common import DbOption, user_errors
 from plc_console.cli.console import open_console
 from plc_console.cli.demo import demo
@@ -33,6 +36,9 @@ app.add_typer(db_commands.app, name="db")
 app.add_typer(board_commands.app, name="board")
 app.add_typer(experts_commands.app, name="experts")
 app.add_typer(meetings_commands.app, name="meetings")
+app.add_typer(products_commands.app, name="products")
+app.add_typer(export_commands.app, name="export")
+app.add_typer(buffers_commands.app, name="buffers")
 app.command(name="demo")(demo)
 app.command(name="screenshots")(screenshots)
 app.command(name="template")(template)

@@ -30,10 +30,14 @@ from plc_console.domain import (
     Channel,
     CloseReason,
     EventKind,
+    FeedbackUsable,
     HelpWanted,
     MeetingsEventKind,
     MeetingSourceKind,
     MeetingStatus,
+    ProductKind,
+    ProductsEventKind,
+    ProductState,
     Role,
     Stage,
 )
@@ -180,8 +184,9 @@ class Request(Base):
     duplicate_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("requests.id", ondelete="SET NULL")
     )
-    # The products table arrives with the products capability; until then the id is kept
-    # without a foreign key.
+    # The product that answered the request ("someone has met this before"). Kept without
+    # a foreign key: adding one would rebuild this table on SQLite (batch mode), dropping
+    # the search triggers of migration 0004.
     answered_by_product_id: Mapped[int | None] = mapped_column(Integer)
     promised_on: Mapped[date | None] = mapped_column(Date)
     # When the request first entered triage: the fever chart measures from here.
@@ -283,6 +288,9 @@ class Assignment(Base):
 
     request: Mapped[Request] = relationship(back_populates="assignments")
     expert: Mapped[Expert] = relationship(back_populates="assignments")
+
+
+# --- Meetings ----------------------------------------------------------------------------
 
 
 class Meeting(Base):
@@ -438,3 +446,145 @@ class MeetingEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     meeting: Mapped[Meeting] = relationship(back_populates="events")
+
+
+# --- Products, review and feedback (issue 7) -----------------------------------------
+
+product_topics = Table(
+    "product_topics",
+    Base.metadata,
+    Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topics.id", ondelete="RESTRICT"), primary_key=True),
+    # The methodological base's topic filter.
+    Index("ix_product_topics_topic", "topic_id", "product_id"),
+)
+
+product_requests = Table(
+    "product_requests",
+    Base.metadata,
+    Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+    Column("request_id", ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True),
+    # A request's products.
+    Index("ix_product_requests_request", "request_id", "product_id"),
+)
+
+
+class Product(Base):
+    """A methodological product: the solution of one or more requests, reviewed by an
+    expert and published to the methodological base.
+
+    ``search_text`` holds the stems of its title, summary, authors and topics
+    (:func:`plc_console.services.products_search.product_search_text`), written by the
+    products service; migration 0007 indexes it per dialect outside these models (see
+    :mod:`plc_console.db.search`).
+    """
+
+    __tablename__ = "products"
+    __table_args__ = (Index("ix_products_state_published", "state", "published_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ProductKind] = mapped_column(_enum(ProductKind))
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # A web address or a file path (on the community's shared drive).
+    link: Mapped[str | None] = mapped_column(String(1000))
+    state: Mapped[ProductState] = mapped_column(_enum(ProductState))
+    reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("experts.id", ondelete="RESTRICT"), index=True
+    )
+    # The meeting whose joint work produced it.
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    search_text: Mapped[str] = mapped_column(Text, server_default="", default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # Optimistic concurrency, as for requests.
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    authors: Mapped[list[ProductAuthor]] = relationship(
+        back_populates="product",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ProductAuthor.position",
+    )
+    topics: Mapped[list[Topic]] = relationship(secondary=product_topics, order_by=Topic.position)
+    requests: Mapped[list[Request]] = relationship(
+        secondary=product_requests, order_by="Request.number"
+    )
+    reviewer: Mapped[Expert | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
+    events: Mapped[list[ProductEvent]] = relationship(
+        back_populates="product",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ProductEvent.id",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ProductAuthor(Base):
+    """An author of a product: an expert of the registry, or a name typed as it is (a
+    teacher of the working group, say). ``name`` is always filled: an expert's name as it
+    was when they were named, so the base reads the same after the registry changes."""
+
+    __tablename__ = "product_authors"
+    __table_args__ = (
+        UniqueConstraint("product_id", "position", name="uq_product_authors_position"),
+        Index("ix_product_authors_expert", "expert_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    expert_id: Mapped[int | None] = mapped_column(ForeignKey("experts.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(200))
+
+    product: Mapped[Product] = relationship(back_populates="authors")
+    expert: Mapped[Expert | None] = relationship()
+
+
+class ProductEvent(Base):
+    """Something that happened to a product: created, edited, a reviewer named, a review
+    comment, a state change (from and to), given to a request as its answer, feedback."""
+
+    __tablename__ = "product_events"
+    __table_args__ = (Index("ix_product_events_product_at", "product_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[ProductsEventKind] = mapped_column(_enum(ProductsEventKind))
+    from_state: Mapped[ProductState | None] = mapped_column(_enum(ProductState))
+    to_state: Mapped[ProductState | None] = mapped_column(_enum(ProductState))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    product: Mapped[Product] = relationship(back_populates="events")
+
+
+class FeedbackRecord(Base):
+    """What the requester said about the solution: contacted when, understood and usable
+    (yes / partly / no), usefulness 1–5 and a comment (the reason, when not usable)."""
+
+    __tablename__ = "feedback_records"
+    __table_args__ = (
+        Index("ix_feedback_records_request", "request_id", "recorded_at"),
+        Index("ix_feedback_records_product", "product_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    # The product the requester was given, when there was one.
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"))
+    contacted_on: Mapped[date] = mapped_column(Date)
+    usable: Mapped[FeedbackUsable] = mapped_column(_enum(FeedbackUsable))
+    usefulness: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+
+    request: Mapped[Request] = relationship()
+    product: Mapped[Product | None] = relationship()

@@ -37,14 +37,24 @@ TRIGRAM = 3
 _CACHE_KEY = "plc_search_table"
 
 
+#: The methodological base's index of product stems (migration 0007): an FTS5 table on
+#: SQLite, kept in step with ``products.search_text`` by triggers; on PostgreSQL a GIN
+#: index over ``to_tsvector('simple', search_text)``. See
+#: :mod:`plc_console.services.products_search`.
+PRODUCTS_SEARCH_TABLE = "products_search"
+PRODUCTS_SEARCH_PG_INDEX = "products_search_tsv"
+_NOT_IN_MODELS = (SEARCH_TABLE, PRODUCTS_SEARCH_TABLE)
+
+
 def include_name(
     name: str | None, type_: NameFilterType, parent_names: NameFilterParentNames
 ) -> bool:
-    """Alembic's filter when it compares the database with the models: the search index
-    and its SQLite shadow tables belong to migration 0004, not to the models."""
+    """Alembic's filter when it compares the database with the models: the search
+    indexes and their SQLite shadow tables belong to migrations 0004 and 0007, not to
+    the models."""
     if name is None or type_ not in ("table", "index"):
         return True
-    return not (name == SEARCH_TABLE or name.startswith(SEARCH_TABLE + "_"))
+    return not any(name == base or name.startswith(base + "_") for base in _NOT_IN_MODELS)
 
 
 def has_search_table(connection: Connection) -> bool:

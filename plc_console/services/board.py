@@ -24,7 +24,7 @@ column, and must show them within 150 ms over 100,000 requests on SQLite (see
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -79,6 +79,7 @@ from plc_console.domain import (
     fold_for_search,
     is_young_teacher,
 )
+from plc_console.services.buffers import CHAIN_STAGES, buffer_settings
 from plc_console.services.errors import InvalidInput, NotFound
 
 #: One app_meta row per column's WIP limit: ``wip_limit.triage`` → ``"5"``. Separate rows
@@ -207,8 +208,22 @@ def _started_since(days: float, now: datetime) -> ColumnElement[bool]:
     return Request.chain_started_at >= now - timedelta(days=days)
 
 
+Thresholds = Mapping[Stage, "tuple[float, float] | None"]
 #: zone_thresholds of every stage with the default plan and bands, worked out once.
-_THRESHOLDS = {stage: zone_thresholds(stage) for stage in Stage}
+_THRESHOLDS: Thresholds = {stage: zone_thresholds(stage) for stage in Stage}
+
+
+def _thresholds(session: Session) -> Thresholds:
+    """Each stage's zone cut-offs with the planned days and bands in force now (read
+    each time: another desk may change them, and cards must agree with the fever chart)."""
+    settings = buffer_settings(session)
+    if settings.bands == FeverBands() and all(
+        settings.planned_days.get(stage, 0.0) == DEFAULT_PLANNED_DAYS.get(stage, 0.0)
+        for stage in CHAIN_STAGES
+    ):
+        return _THRESHOLDS
+    planned = dict(settings.planned_days)
+    return {stage: zone_thresholds(stage, planned, settings.bands) for stage in Stage}
 
 
 def _passed(days: float, chain_started_at: datetime, now: datetime) -> bool:
@@ -220,10 +235,12 @@ def _passed(days: float, chain_started_at: datetime, now: datetime) -> bool:
     return chain_started_at < now - timedelta(days=days)
 
 
-def _zone_of(stage: Stage, chain_started_at: datetime | None, now: datetime) -> Zone | None:
+def _zone_of(
+    stage: Stage, chain_started_at: datetime | None, now: datetime, cutoffs: Thresholds
+) -> Zone | None:
     """A card's zone at ``stage``, with the cut-offs the SQL conditions use (the tests
     hold both to buffer_status at every band edge)."""
-    thresholds = _THRESHOLDS[stage]
+    thresholds = cutoffs[stage]
     if thresholds is None or chain_started_at is None:
         return None
     yellow_days, red_days = thresholds
@@ -234,11 +251,13 @@ def _zone_of(stage: Stage, chain_started_at: datetime | None, now: datetime) -> 
     return Zone.GREEN
 
 
-def _zone_conditions(stage: Stage, now: datetime) -> dict[Zone | None, ColumnElement[bool]]:
+def _zone_conditions(
+    stage: Stage, now: datetime, cutoffs: Thresholds
+) -> dict[Zone | None, ColumnElement[bool]]:
     """For each zone (None: no zone), the cards of ``stage`` in it, as conditions that
     exclude each other and agree with :func:`_zone_of`; all of them on the index's
     chain_started_at, so a zone's cards are found without reading rows."""
-    thresholds = _THRESHOLDS[stage]
+    thresholds = cutoffs[stage]
     if thresholds is None:
         return {None: true()}
     yellow_days, red_days = thresholds
@@ -251,10 +270,15 @@ def _zone_conditions(stage: Stage, now: datetime) -> dict[Zone | None, ColumnEle
     }
 
 
-def _zone_filter(stages: Iterable[Stage], zones: frozenset[Zone], now: datetime) -> Any:
+def _zone_filter(
+    stages: Iterable[Stage], zones: frozenset[Zone], now: datetime, cutoffs: Thresholds
+) -> Any:
     """Rows of ``stages`` whose zone is one of ``zones`` (a zone depends on the stage)."""
     parts = [
-        and_(Request.stage == s, or_(*(_zone_conditions(s, now)[z] for z in sorted(zones))))
+        and_(
+            Request.stage == s,
+            or_(*(_zone_conditions(s, now, cutoffs)[z] for z in sorted(zones))),
+        )
         for s in stages
         if not s.is_terminal
     ]
@@ -433,7 +457,7 @@ def column_counts(session: Session, flt: BoardFilter, *, now: datetime) -> dict[
     hits = _search_hits(session, words)
     conditions = _filter_conditions(session, flt, hits, per_row=False)
     if flt.zones:  # first: it is read from the index
-        conditions.insert(0, _zone_filter(BOARD_STAGES, flt.zones, now))
+        conditions.insert(0, _zone_filter(BOARD_STAGES, flt.zones, now, _thresholds(session)))
     if words and hits is None and session.get_bind().dialect.name == "sqlite":
         per_column = select(
             *(func.count().filter(Request.stage == stage).label(stage.value) for stage in counts)
@@ -482,7 +506,8 @@ def column_window(
     window reaches it.
     """
     offset = max(0, offset)
-    zones = _zone_conditions(stage, now)
+    cutoffs = _thresholds(session)
+    zones = _zone_conditions(stage, now, cutoffs)
     wanted = [z for z in _RED_FIRST if z in zones and (not flt.zones or z in flt.zones)]
     if limit <= 0 or not wanted:  # not wanted: only some zones, and Done has none
         return []
@@ -503,7 +528,7 @@ def column_window(
             offset = offset - _count(session, first) if offset and not rows else 0
             rows += _window_rows(session, rest, offset, limit - len(rows))
     topics = _topic_keys(session, [row.id for row in rows])
-    return [_card(row, topics.get(row.id, ()), now) for row in rows]
+    return [_card(row, topics.get(row.id, ()), now, cutoffs) for row in rows]
 
 
 def _window_rows(
@@ -549,7 +574,8 @@ def get_card(session: Session, request_id: int, *, now: datetime) -> Card:
     row = session.execute(_CARD_COLUMNS.where(Request.id == request_id)).first()
     if row is None:
         raise NotFound(request_id)
-    return _card(row, _topic_keys(session, [request_id]).get(request_id, ()), now)
+    keys = _topic_keys(session, [request_id]).get(request_id, ())
+    return _card(row, keys, now, _thresholds(session))
 
 
 def _topic_keys(session: Session, request_ids: list[int]) -> dict[int, tuple[str, ...]]:
@@ -568,7 +594,7 @@ def _topic_keys(session: Session, request_ids: list[int]) -> dict[int, tuple[str
     return {request_id: tuple(keys) for request_id, keys in found.items()}
 
 
-def _card(row: Any, topic_keys: tuple[str, ...], now: datetime) -> Card:
+def _card(row: Any, topic_keys: tuple[str, ...], now: datetime, cutoffs: Thresholds) -> Card:
     problem = row.problem.strip()
     stage = Stage(row.stage)
     return Card(
@@ -583,7 +609,7 @@ def _card(row: Any, topic_keys: tuple[str, ...], now: datetime) -> Card:
         category=row.category,
         topic_keys=topic_keys,
         days_in_stage=max(0, (now - row.stage_since).days),
-        zone=_zone_of(stage, row.chain_started_at, now),
+        zone=_zone_of(stage, row.chain_started_at, now, cutoffs),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import Executable, func, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -25,10 +25,10 @@ from plc_console.domain import (
     Stage,
     check_close,
     check_move,
-    promised_days,
     request_number,
     request_search_text,
 )
+from plc_console.services.buffers import promised_date
 from plc_console.services.clock import utcnow
 from plc_console.services.errors import InvalidInput, NotFound, PlcError, StaleVersion
 from plc_console.services.reference import topics_by_key
@@ -327,7 +327,7 @@ def move_request(
     if move.target is Stage.TRIAGE and request.chain_started_at is None:
         # The critical-chain promise is made when a request first enters triage.
         request.chain_started_at = now
-        request.promised_on = (now + timedelta(days=promised_days())).date()
+        request.promised_on = promised_date(session, now)
     request.stage = move.target
     request.stage_since = now
     request.updated_at = now

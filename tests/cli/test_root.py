@@ -29,6 +29,9 @@ def test_help_lists_every_command_on_one_line() -> None:
         "board",
         "experts",
         "meetings",
+        "products",
+        "export",
+        "buffers",
     ]
     assert all(not line.rstrip().endswith("...") for line in commands)
 
