@@ -9,6 +9,7 @@ import gc
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 from textual.app import App
@@ -18,6 +19,7 @@ from textual.command import CommandPalette
 from plc_console.config import Settings
 from plc_console.services.clock import utcnow
 from plc_console.tui.commands import GoToRequest, ScreenCommands
+from plc_console.tui.meeting_desk import DEFAULT_EXPORTS, MeetingDesk
 from plc_console.tui.screens.board import BoardScreen
 from plc_console.tui.screens.help import HelpScreen, key_help, localize_bindings
 
@@ -48,12 +50,20 @@ class PlcApp(App[None]):
         settings: Settings,
         sessions: sessionmaker[Session],
         now: Callable[[], datetime] = utcnow,
+        *,
+        exports_dir: Path = DEFAULT_EXPORTS,
+        zone: ZoneInfo | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.t = settings.translate
         self._sessions = sessions
         self._now = now
+        #: Where announcing or cancelling a meeting writes its calendar and text files.
+        self.exports_dir = exports_dir
+        #: The community's time zone (meeting times are its wall-clock times); None: the
+        #: system's, found when a meeting screen first needs it.
+        self.zone = zone
         localize_bindings(self, self.t)
         self.title = self.t("app.title")
         self.sub_title = self.t("app.subtitle")
@@ -62,6 +72,16 @@ class PlcApp(App[None]):
     def sessions(self) -> sessionmaker[Session]:
         """Where workers get their sessions (one per unit of work)."""
         return self._sessions
+
+    @property
+    def meeting_desk(self) -> MeetingDesk:
+        """What the meeting screens work with (the exports folder and zone as set now)."""
+        if self.zone is None:
+            from plc_console.services.meetings_ics import local_zone
+
+            self.zone = local_zone()
+        actor = self.settings.actor
+        return MeetingDesk(self._sessions, self.t, self._now, actor, self.exports_dir, self.zone)
 
     def on_mount(self) -> None:
         self.push_screen(BoardScreen(self._sessions, self.t, self._now, self.settings.actor))
@@ -117,6 +137,9 @@ def make_app(
     sessions: sessionmaker[Session],
     *,
     now: Callable[[], datetime] | None = None,
+    exports_dir: Path = DEFAULT_EXPORTS,
+    zone: ZoneInfo | None = None,
 ) -> PlcApp:
-    """The App for the CLI and the tests; ``now`` gives naive UTC times (fixed in tests)."""
-    return PlcApp(settings, sessions, now or utcnow)
+    """The App for the CLI and the tests; ``now`` gives naive UTC times (fixed in tests),
+    ``exports_dir`` where meeting announcements go, ``zone`` the community's time zone."""
+    return PlcApp(settings, sessions, now or utcnow, exports_dir=exports_dir, zone=zone)
