@@ -81,6 +81,18 @@ def _match_key(keys: str, action: str, name: str, *, show: bool = True) -> Bindi
     )
 
 
+def _meeting_key(keys: str, action: str, name: str) -> Binding:
+    # Not in the footer (already full in Russian at 160 columns): in help and the palette.
+    key, help_text = f"meetui.key_{name}", f"meetui.board.help_{name}"
+    return Binding(keys, action, key, tooltip=help_text, id=action, show=False)
+
+
+def _product_key(keys: str, action: str, table: str) -> Binding:
+    # Issue 7's screens: in help and the palette, not in the footer.
+    key, help_text = f"{table}.board_key", f"{table}.board_help"
+    return Binding(keys, action, key, tooltip=help_text, id=action, show=False)
+
+
 class BoardScreen(Screen[None]):
     """The board, a search line above it and a filter panel beside it."""
 
@@ -106,6 +118,11 @@ class BoardScreen(Screen[None]):
         _match_key("x", "match_experts", "match"),
         _match_key("A", "balanced_assignment", "balanced"),
         _match_key("E", "experts", "experts", show=False),
+        _meeting_key("m", "plan_meeting", "plan"),
+        _meeting_key("M", "meetings", "meetings"),
+        _product_key("B", "methodological_base", "baseui"),
+        _product_key("P", "all_products", "reviewui"),
+        _product_key("F", "fever_chart", "feverui"),
         _key("slash", "search", "search"),
         _key("f", "filters", "filters"),
         _key("s", "toggle_order", "sort"),
@@ -380,6 +397,46 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(
             ExpertsScreen(self._sessions, self._t, self._actor), self._after_change
         )
+
+    # --- meetings ---------------------------------------------------------------------------
+
+    def action_plan_meeting(self) -> None:
+        """Open the meeting of the request under the cursor, or plan one for it."""
+        card = self.active_column.current_card
+        if card is None:
+            self.app.bell()
+            return
+        from plc_console.tui.screens.meeting_launch import plan_or_open
+
+        plan_or_open(self, card.id, self._after_change)
+
+    def action_meetings(self) -> None:
+        """Every meeting: the list, and the calendar a key away."""
+        from plc_console.tui.screens.meeting_launch import show_meetings
+
+        show_meetings(self, self._after_change)
+
+    # --- products and buffers (issue 7) ----------------------------------------------------
+
+    def action_methodological_base(self) -> None:
+        """The published products, searched as you type."""
+        from plc_console.tui.screens.base import BaseScreen
+
+        screen = BaseScreen(self._sessions, self._t, self._now, self._actor)
+        self.app.push_screen(screen, self._after_change)
+
+    def action_all_products(self) -> None:
+        """Every product with its review state."""
+        from plc_console.tui.screens.base import BaseScreen
+
+        screen = BaseScreen(self._sessions, self._t, self._now, self._actor, every_product=True)
+        self.app.push_screen(screen, self._after_change)
+
+    def action_fever_chart(self) -> None:
+        """Every open request on the fever chart; the red ones listed."""
+        from plc_console.tui.screens.fever import FeverScreen
+
+        self.app.push_screen(FeverScreen(self._sessions, self._t, self._now))
 
     # --- search and filters -----------------------------------------------------------------
 

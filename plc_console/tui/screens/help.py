@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label
@@ -85,7 +85,8 @@ class HelpScreen(ModalScreen[None]):
         self._t = t
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help-box") as box:
+        # Scrolls when a screen has more keys than the terminal has lines (arrows, PgUp/PgDn).
+        with VerticalScroll(id="help-box") as box:
             box.border_title = self._t("help.title")
             close = [binding for _key, binding in self._bindings if binding.id == "close_help"]
             box.border_subtitle = f"{_keys(self, close)}: {self._t('help.close')}"

@@ -37,6 +37,7 @@ from plc_console.services.views import RequestDetail, RequestSummary, TopicView
 from plc_console.tui.errors import describe_error
 from plc_console.tui.screens.help import KeyHelp, localize_bindings
 from plc_console.tui.screens.triage_dialog import TriageDecision, TriageDialog
+from plc_console.tui.widgets.request_products import RequestProducts
 from plc_console.tui.widgets.request_view import (
     REQUEST_LABELS,
     REQUESTER_LABELS,
@@ -66,6 +67,20 @@ class RequestScreen(Screen[bool]):
             "x", "match_experts", "matchui.key_match", tooltip="matchui.help.match", id="match"
         ),
         _key("r", "refresh", "refresh"),
+        Binding(
+            "a",
+            "answer_with_product",
+            "feedbackui.key_answer",
+            tooltip="feedbackui.help_answer",
+            id="answer_with_product",
+        ),
+        Binding(
+            "f",
+            "record_feedback",
+            "feedbackui.key_feedback",
+            tooltip="feedbackui.help_feedback",
+            id="record_feedback",
+        ),
     ]
 
     @dataclass
@@ -125,6 +140,7 @@ class RequestScreen(Screen[bool]):
             with Vertical(id="request-problem-pane", classes="request-pane") as problem:
                 problem.border_title = t("field.problem")
                 yield Static("", id="request-problem", markup=False)
+            yield RequestProducts(self._sessions, t, self._now, self._actor)
         with Vertical(id="request-history-pane", classes="request-pane") as history:
             history.border_title = t("request.pane_history")
             yield HistoryTable(t, id="request-history")
@@ -181,6 +197,7 @@ class RequestScreen(Screen[bool]):
         self.query_one("#requester-fields", FieldGrid).show(requester_fields(t, detail))
         self.query_one("#request-problem", Static).update(summary.problem)
         self.query_one("#request-history", HistoryTable).show_events(detail.events, message.topics)
+        self.query_one(RequestProducts).show(detail)
         if self._read_again:
             self._read_again = False
             self.reload()
@@ -294,6 +311,27 @@ class RequestScreen(Screen[bool]):
 
         screen = MatchingScreen(self._sessions, self._t, self._now, self._actor, self.request_id)
         self.app.push_screen(screen, lambda changed: self.after_save() if changed else None)
+
+    # --- products: answering with one, recording feedback (issue 7) ----------------------
+
+    def action_answer_with_product(self) -> None:
+        """Answer the request with a similar published product: it skips to feedback."""
+        if self._editable() is not None:
+            self.query_one(RequestProducts).answer()
+
+    def action_record_feedback(self) -> None:
+        """Record what the requester said about the solution (at the feedback stage)."""
+        if self._editable() is not None:
+            self.query_one(RequestProducts).record_feedback()
+
+    @on(RequestProducts.Saved)
+    def _products_saved(self, message: RequestProducts.Saved) -> None:
+        self.notify(message.text, timeout=3, markup=False)
+        self.after_save()
+
+    @on(RequestProducts.Refused)
+    def _products_refused(self, message: RequestProducts.Refused) -> None:
+        self._triage_refused(self.TriageRefused(message.error))
 
     def after_save(self) -> None:
         """Something about the request was saved: remember it for the board, read again."""
