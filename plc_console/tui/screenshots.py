@@ -38,6 +38,15 @@ SHOTS: tuple[Shot, ...] = (
     Shot("new-request-ru", "ru", ("n",)),
     Shot("palette-ru", "ru", ("ctrl+p", *"42")),
     Shot("help-ru", "ru", ("question_mark",)),
+    Shot("matching-ru", "ru", ("right", "x")),
+    Shot("balance-ru", "ru", ("A",)),
+    Shot("experts-ru", "ru", ("E",)),
+    Shot("meetings-ru", "ru", ("M",)),
+    Shot("calendar-ru", "ru", ("M", "v")),
+    Shot("meeting-ru", "ru", ("M", "enter")),
+    Shot("base-ru", "ru", ("B",)),
+    Shot("products-ru", "ru", ("P",)),
+    Shot("fever-ru", "ru", ("F",)),
 )
 
 
