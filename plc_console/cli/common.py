@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
@@ -14,6 +15,25 @@ from plc_console.db.engine import DB_URL_ENV, DatabaseConfigError
 from plc_console.db.schema import SchemaMismatch
 from plc_console.domain import PlcError
 from plc_console.locale import Translator, UnsupportedLanguage
+
+# The options every spreadsheet import shares (paper forms, the expert registry).
+DryRunOption = Annotated[
+    bool,
+    typer.Option("--dry-run", help="Check everything and print the report; store nothing."),
+]
+PartialOption = Annotated[
+    bool,
+    typer.Option("--partial", help="Store the valid rows even when some rows are refused."),
+]
+ErrorsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--errors",
+        metavar="OUT.xlsx",
+        help="Write the refused rows, with a reason column, to this spreadsheet.",
+        show_default=False,
+    ),
+]
 
 DbOption = Annotated[
     str | None,

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from plc_console.cli.common import DbOption, fail, settings_from, user_errors
+from plc_console.cli.common import (
+    DbOption,
+    DryRunOption,
+    ErrorsOption,
+    PartialOption,
+    fail,
+    settings_from,
+    user_errors,
+)
 from plc_console.cli.experts_assign import assign
 from plc_console.locale import Translator
 
@@ -92,23 +100,9 @@ def import_experts(
             show_default=False,
         ),
     ],
-    dry_run: Annotated[
-        bool,
-        typer.Option("--dry-run", help="Check everything and print the report; store nothing."),
-    ] = False,
-    partial: Annotated[
-        bool,
-        typer.Option("--partial", help="Store the valid rows even when some rows are refused."),
-    ] = False,
-    errors: Annotated[
-        Path | None,
-        typer.Option(
-            "--errors",
-            metavar="OUT.xlsx",
-            help="Write the refused rows, with a reason column, to this spreadsheet.",
-            show_default=False,
-        ),
-    ] = None,
+    dry_run: DryRunOption = False,
+    partial: PartialOption = False,
+    errors: ErrorsOption = None,
     sheet: Annotated[
         str | None,
         typer.Option(
