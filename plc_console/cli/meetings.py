@@ -385,3 +385,57 @@ def _present(everyone: list[int], absent: list[int] | None) -> list[int] | None:
     if unknown:
         return [*everyone, *unknown]
     return [n for n in everyone if n not in absent]
+
+
+@app.command()
+def leads(
+    ctx: typer.Context,
+    step: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="STEP",
+            help="experts_confirmed, announcement_posted or preparation_sent.",
+            show_default=False,
+        ),
+    ] = None,
+    days: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="DAYS|default",
+            help="Working days before the meeting (0-60), or 'default'.",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Show or set how many working days before a meeting each milestone is due.
+
+    Without arguments, lists the three milestones of the backward plan with their lead
+    times; with a milestone and a number, sets it (every meeting's plan follows)."""
+    from plc_console.domain import MeetingStep
+    from plc_console.services.meetings_plan import lead_times, set_lead_time
+    from plc_console.services.meetings_views import MeetingInvalid
+
+    settings = settings_from(ctx, db)
+    t = settings.translate
+    with user_errors(t):
+        if step is not None:
+            if step not in {s.value for s in MeetingStep}:
+                raise MeetingInvalid("lead_step", step=step)
+            if days is None:
+                raise MeetingInvalid("lead_days_missing")
+            value = None if days.strip().lower() == "default" else _whole(days)
+            with _session(settings, write=True) as session:
+                set_lead_time(session, MeetingStep(step), value)
+        with _session(settings, write=False) as session:
+            for milestone, lead in lead_times(session).items():
+                typer.echo(t("meetings.leads.line", step=t.label(milestone), days=lead))
+
+
+def _whole(text: str) -> int:
+    from plc_console.services.meetings_views import MeetingInvalid
+
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise MeetingInvalid("lead_days", low=0, high=60, value=text) from None

@@ -193,3 +193,27 @@ def test_unknown_meetings_and_zones_are_one_line_errors(tmp_path: Path) -> None:
     zone = runner.invoke(app, ["--lang", "en", "meetings", "list", "--tz", "Mars/Olympus", *db])
     assert zone.exit_code == 1
     assert zone.stderr.strip() == "Error: unknown time zone Mars/Olympus"
+
+
+def test_lead_times_are_shown_and_set_and_the_plan_follows(tmp_path: Path) -> None:
+    target = tmp_path / "plc.sqlite3"
+    db = ["--db", str(target)]
+    shown = runner.invoke(app, ["--lang", "en", "meetings", "leads", *db])
+    assert shown.exit_code == 0, shown.output
+    assert "Preparation list sent: 3 working days before the meeting" in shown.output
+    meeting, _ = _fill(target, _soon(12))
+    before = runner.invoke(app, ["--lang", "en", "meetings", "show", str(meeting), *db])
+    assert "LATE" not in before.output
+    set_ = runner.invoke(app, ["--lang", "en", "meetings", "leads", "experts_confirmed", "15", *db])
+    assert set_.exit_code == 0, set_.output
+    assert "Experts confirmed: 15 working days before the meeting" in set_.output
+    after = runner.invoke(app, ["--lang", "en", "meetings", "show", str(meeting), *db])
+    late = [line for line in after.output.splitlines() if line.endswith("LATE")]
+    assert len(late) == 1 and "Experts confirmed" in late[0]
+    back = runner.invoke(
+        app, ["--lang", "en", "meetings", "leads", "experts_confirmed", "default", *db]
+    )
+    assert "Experts confirmed: 10 working days" in back.output
+    for wrong, message in ((["nope", "3"], "no milestone"), (["preparation_sent", "99"], "not 99")):
+        refused = runner.invoke(app, ["--lang", "en", "meetings", "leads", *wrong, *db])
+        assert refused.exit_code == 1 and message in refused.output
