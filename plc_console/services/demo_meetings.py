@@ -89,7 +89,9 @@ def add_demo_meetings(
 
 
 def _topic_of(request: Request) -> Topic | None:
-    return request.topics[0] if request.topics else None
+    # The first by the topics' own order, not the collection's: a request still in the
+    # session from making the term has its topics in the order they were added.
+    return min(request.topics, key=lambda topic: (topic.position, topic.id), default=None)
 
 
 def _past_groups(session: Session, today: date) -> list[tuple[date, list[Request]]]:

@@ -82,7 +82,7 @@ def test_the_meetings_leave_the_term_as_it_was(
 def test_demo_invitations_carry_no_parent_data(session: Session, tmp_path: Path) -> None:
     announced = [
         get_meeting(session, m.id, today=TODAY)
-        for m in list_meetings(session, statuses=[MeetingStatus.ANNOUNCED])
+        for m in list_meetings(session, statuses=[MeetingStatus.ANNOUNCED, MeetingStatus.PLANNED])
     ]
     with_parents = [d for d in announced if any(i.role is Role.PARENT for i in d.invitees)]
     assert with_parents
