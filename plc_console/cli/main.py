@@ -14,10 +14,12 @@ from plc_console.cli import experts as experts_commands
 from plc_console.cli import export as export_commands
 from plc_console.cli import meetings as meetings_commands
 from plc_console.cli import products as products_commands
+from plc_console.cli import terms as terms_commands
 from plc_console.cli.common import DbOption, user_errors
 from plc_console.cli.console import open_console
 from plc_console.cli.demo import demo
 from plc_console.cli.intake import import_forms
+from plc_console.cli.report import report
 from plc_console.cli.screenshots import screenshots
 from plc_console.cli.template import template
 from plc_console.config import Settings
@@ -39,10 +41,12 @@ app.add_typer(meetings_commands.app, name="meetings")
 app.add_typer(products_commands.app, name="products")
 app.add_typer(export_commands.app, name="export")
 app.add_typer(buffers_commands.app, name="buffers")
+app.add_typer(terms_commands.app, name="terms")
 app.command(name="demo")(demo)
 app.command(name="screenshots")(screenshots)
 app.command(name="template")(template)
 app.command(name="import")(import_forms)
+app.command(name="report")(report)
 
 
 def _version(value: bool) -> None:

@@ -588,3 +588,18 @@ class FeedbackRecord(Base):
 
     request: Mapped[Request] = relationship()
     product: Mapped[Product | None] = relationship()
+
+
+# --- Terms (issue 8) -----------------------------------------------------------------
+
+
+class Term(Base):
+    """A named date range that term reports cover (e.g. "1 четверть 2026/27"); both ends
+    are included. Terms never overlap, so a date belongs to at most one of them."""
+
+    __tablename__ = "terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)

@@ -25,6 +25,7 @@ def test_help_lists_every_command_on_one_line() -> None:
         "screenshots",
         "template",
         "import",
+        "report",
         "db",
         "board",
         "experts",
@@ -32,6 +33,7 @@ def test_help_lists_every_command_on_one_line() -> None:
         "products",
         "export",
         "buffers",
+        "terms",
     ]
     assert all(not line.rstrip().endswith("...") for line in commands)
 
