@@ -62,10 +62,11 @@ def report(
 
     It answers: requests by category and role, young and experienced teachers, top
     topics, throughput per week, lead times per stage (median and 85th percentile),
-    rework, feedback, products, the backlog at the term's end and the cumulative flow.
+    rework, feedback, products, the backlog at the term's end, the cumulative flow,
+    meetings and attendance, and each active expert's workload.
 
-    Choose the days with --term NAME, or with --from DATE --to DATE. No personal names
-    are written unless --with-names is given."""
+    Choose the days with --term NAME, or with --from DATE --to DATE. Requesters' names
+    are written only with --with-names (the workload table always names the experts)."""
     from plc_console.services.reports import term_report
     from plc_console.services.reports_text import write_report
     from plc_console.services.terms import get_term, parse_day

@@ -7,8 +7,10 @@ Python over every request. Lead times, rework and the cumulative flow come from 
 events, never from the requests' mutable fields. Writers live in
 :mod:`plc_console.services.reports_xlsx` and :mod:`plc_console.services.reports_text`.
 
-Personal names appear only with ``with_names=True``: the oldest-open table then gains
-the requester's name. Everything else is counts, stages, topics and request numbers.
+Requesters' names appear only with ``with_names=True``: the oldest-open table then gains
+the requester's name. The expert workload table names the experts (the community's own
+specialists, whose load it shows); everything else is counts, stages, topics and
+request numbers.
 """
 
 from __future__ import annotations
@@ -57,17 +59,19 @@ class Span:
 
 @dataclass(frozen=True)
 class ReportTable:
-    """One answer: ``key`` names its sheet and file; its title is ``report.table.<key>``;
-    ``columns`` are catalog keys or enum members; ``chart`` what a spreadsheet draws."""
+    """One answer: ``key`` names its sheet and file; its title is ``title_key`` when given,
+    else ``report.table.<key>``; ``columns`` are catalog keys or enum members; ``chart``
+    what a spreadsheet draws."""
 
     key: str
     columns: tuple[Key | StrEnum, ...]
     rows: tuple[tuple[Cell, ...], ...]
     chart: Chart | None = None
+    title_key: Key | None = None
 
     @property
     def title(self) -> Key:
-        return Key(f"report.table.{self.key}")
+        return self.title_key or Key(f"report.table.{self.key}")
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ def term_report(
     ``lang`` chooses the topic names (topics are data with a name per language)."""
     from plc_console.services import reports_figures as figures
     from plc_console.services import reports_flow as flow
+    from plc_console.services import reports_people as people
 
     span = Span(start, end)
     rework = flow.rework(session, span)
@@ -118,6 +123,8 @@ def term_report(
         flow.backlog(session, span),
         flow.oldest_open(session, span, with_names=with_names),
         flow.cumulative_flow(session, span),
+        people.meetings(session, span),
+        people.workload(session, span),
     )
     summary: tuple[tuple[Key, Cell], ...] = (
         (Key("report.summary.term"), name or ""),

@@ -31,7 +31,7 @@ OLDEST = 10
 _DAY = 86400.0
 #: Events that change a request's stage (an edit or an assignment records the stage it
 #: stays at as both ``from_stage`` and ``to_stage``).
-_CHANGES_STAGE = Event.kind.in_(
+CHANGES_STAGE = Event.kind.in_(
     [EventKind.CREATED, EventKind.MOVED, EventKind.CLOSED, EventKind.REOPENED]
 )
 
@@ -48,7 +48,7 @@ def throughput(session: Session, span: Span) -> ReportTable:
         select(day, func.count(Event.id))
         .where(
             Event.to_stage == Stage.DONE,
-            _CHANGES_STAGE,
+            CHANGES_STAGE,
             Event.at >= span.starts_at,
             Event.at < span.ends_before,
         )
@@ -84,7 +84,7 @@ def lead_times(session: Session, span: Span) -> ReportTable:
     )
     changes = (
         select(Event.at, Event.from_stage, previous.label("entered_at"))
-        .where(_CHANGES_STAGE, Event.at < span.ends_before)
+        .where(CHANGES_STAGE, Event.at < span.ends_before)
         .subquery()
     )
     query = select(changes.c.from_stage, changes.c.entered_at, changes.c.at).where(
@@ -106,8 +106,8 @@ def lead_times(session: Session, span: Span) -> ReportTable:
             )
             .where(
                 Event.to_stage == Stage.DONE,
-                _CHANGES_STAGE,
-                _CHANGES_STAGE,
+                CHANGES_STAGE,
+                CHANGES_STAGE,
                 Event.at >= span.starts_at,
                 Event.at < span.ends_before,
             )
@@ -163,14 +163,14 @@ def rework(session: Session, span: Span) -> ReportTable:
     return ReportTable("rework", (Key("report.column.measure"), Key("report.column.value")), rows)
 
 
-def _open_at_end(span: Span) -> Select[tuple[int, Stage]]:
+def open_at_end(span: Span) -> Select[tuple[int, Stage]]:
     """(request id, stage) of every request still open when the term ended."""
     latest = func.row_number().over(
         partition_by=Event.request_id, order_by=(Event.at.desc(), Event.id.desc())
     )
     ranked = (
         select(Event.request_id, Event.to_stage, latest.label("latest"))
-        .where(_CHANGES_STAGE, Event.at < span.ends_before)
+        .where(CHANGES_STAGE, Event.at < span.ends_before)
         .subquery()
     )
     return select(ranked.c.request_id, ranked.c.to_stage).where(
@@ -180,7 +180,7 @@ def _open_at_end(span: Span) -> Select[tuple[int, Stage]]:
 
 def backlog(session: Session, span: Span) -> ReportTable:
     """Requests open at the term's end by stage and age (days since received)."""
-    still_open = _open_at_end(span).subquery()
+    still_open = open_at_end(span).subquery()
     query = (
         select(still_open.c.to_stage, Request.received_on, func.count(Request.id))
         .join(Request, Request.id == still_open.c.request_id)
@@ -210,7 +210,7 @@ def backlog(session: Session, span: Span) -> ReportTable:
 def oldest_open(session: Session, span: Span, *, with_names: bool = False) -> ReportTable:
     """The oldest requests still open at the term's end; the requester's name only when
     asked for (names of parents and students are personal data)."""
-    still_open = _open_at_end(span).subquery()
+    still_open = open_at_end(span).subquery()
     query = (
         select(
             Request.number,
@@ -248,7 +248,7 @@ def cumulative_flow(session: Session, span: Span) -> ReportTable:
     for column, sign in ((Event.to_stage, 1), (Event.from_stage, -1)):
         for stage, n in session.execute(
             select(column, func.count(Event.id))
-            .where(_CHANGES_STAGE, column.is_not(None), Event.at < span.starts_at)
+            .where(CHANGES_STAGE, column.is_not(None), Event.at < span.starts_at)
             .group_by(column)
         ):
             before[stage] += sign * int(n)
@@ -256,7 +256,7 @@ def cumulative_flow(session: Session, span: Span) -> ReportTable:
         for when, stage, n in session.execute(
             select(by_day, column, func.count(Event.id))
             .where(
-                _CHANGES_STAGE,
+                CHANGES_STAGE,
                 column.is_not(None),
                 Event.at >= span.starts_at,
                 Event.at < span.ends_before,

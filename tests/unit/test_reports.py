@@ -11,14 +11,14 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
-from plc_console.domain import Category, FeedbackUsable, ProductKind, Role, Stage
+from plc_console.domain import Category, FeedbackUsable, MeetingStatus, ProductKind, Role, Stage
 from plc_console.locale import Key, Translator
 from plc_console.services.cells import FORMULA_STARTS, csv_safe, looks_like_formula
 from plc_console.services.intake import errors_file
 from plc_console.services.reports import TermReport, term_report
 from plc_console.services.reports_flow import percentile
 from plc_console.services.reports_text import write_report
-from tests.unit.report_data import END, INJECTED_NAME, NAMES, START, build
+from tests.unit.report_data import END, EXPERTS, INJECTED_NAME, NAMES, START, build
 
 T = Translator("en")
 
@@ -109,6 +109,47 @@ def test_cumulative_flow(report: TermReport) -> None:
     # received: R0, C; triage: B, E; done: A, D
     assert last == (date(2026, 11, 15), 2, 2, 0, 0, 0, 0, 0, 2)
     assert all(sum(v for v in row[1:] if isinstance(v, int)) >= 3 for row in rows)
+
+
+def test_meetings_and_attendance(report: TermReport) -> None:
+    table = report.table("meetings")
+    assert table.title == Key("report.people.meetings_title")
+    assert _rows(report, "meetings") == [
+        (MeetingStatus.PLANNED, 1, None, None, None, None),  # the last day, 18:00
+        (MeetingStatus.ANNOUNCED, 0, None, None, None, None),
+        (MeetingStatus.HELD, 1, 3, 2, 66.7, 1),  # the one on the 16th is after the term
+        (MeetingStatus.CANCELLED, 1, None, None, None, None),
+        (Key("report.column.total"), 3, None, None, None, None),
+    ]
+
+
+def test_expert_workload(report: TermReport) -> None:
+    assert report.table("workload").title == Key("report.people.workload_title")
+    # open at term end, assigned in the term, done in the term, load limit
+    assert _rows(report, "workload") == [
+        (EXPERTS[1], 2, 3, 1, 2),  # B, C open; D done; ties on open load go by name
+        (EXPERTS[0], 2, 2, 1, 3),  # R0 (assigned before the term), E open; A done
+        (EXPERTS[2], 0, 0, 0, 4),  # C assigned after the term
+    ]  # EXPERTS[3] is inactive
+
+
+def test_meetings_and_workload_in_every_format(report: TermReport, tmp_path: Path) -> None:
+    ru = Translator("ru")
+    (md,) = write_report(report, tmp_path, "md", ru)
+    text = md.read_text(encoding="utf-8")
+    assert "## Встречи и посещаемость" in text and "## Загрузка экспертов" in text
+    assert "| проведена | 1 | 3 | 2 | 66.7 | 1 |" in text
+    assert f"| {EXPERTS[1]} | 2 | 3 | 1 | 2 |" in text
+    paths = {path.name: path for path in write_report(report, tmp_path, "csv", T)}
+    workload = paths["workload.csv"].read_text(encoding="utf-8-sig").splitlines()
+    assert workload[0] == "Expert,Open at term end,Assigned in term,Done in term,Load limit"
+    assert workload[1] == f"{EXPERTS[1]},2,3,1,2"
+    meetings = paths["meetings.csv"].read_text(encoding="utf-8-sig").splitlines()
+    assert meetings[3] == "held,1,3,2,66.7,1"
+    (path,) = write_report(report, tmp_path, "xlsx", T)
+    sheet = load_workbook(path)["Meetings and attendance"]
+    assert [cell.value for cell in sheet[4]] == ["held", 1, 3, 2, 66.7, 1]
+    assert load_workbook(path)["Expert workload"]["A2"].value == EXPERTS[1]
 
 
 def test_summary(report: TermReport) -> None:
