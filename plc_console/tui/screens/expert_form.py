@@ -38,7 +38,12 @@ from plc_console.services.views import ExpertView, TopicView
 from plc_console.tui.errors import describe_error
 from plc_console.tui.screens.dialogs import ConfirmDialog
 from plc_console.tui.screens.help import localize_bindings
-from plc_console.tui.widgets.form_field import FormRow, parse_whole
+from plc_console.tui.widgets.form_field import (
+    FormRow,
+    parse_whole,
+    show_field_errors,
+    show_form_status,
+)
 
 #: The text fields, in the order of the form (the load limit comes after them).
 TEXT_FIELDS = ("full_name", "organization", "contact", "subjects")
@@ -222,20 +227,10 @@ class ExpertFormScreen(Screen[ExpertView | None]):
         return self._t(key, **{**(params or {}), "field": self._label(field)})
 
     def _show_errors(self, errors: dict[str, str]) -> None:
-        """Each message under its field; the cursor goes to the first of them."""
-        rows = list(self.query(FormRow))
-        for row in rows:
-            row.show_error(errors.get(row.field))
-        first = next((row for row in rows if row.field in errors), None)
-        self._show_status(self._t("expertsui.form.check_fields") if errors else None)
-        if first is not None:
-            first.control.focus()
-            first.scroll_visible(animate=False)
+        show_field_errors(self, errors, self._t("expertsui.form.check_fields"))
 
     def _show_status(self, message: str | None, *, severity: str = "warning") -> None:
-        status = self.query_one("#form-status", Label)
-        status.update(message or "")
-        status.set_classes(f"-{severity}" if message else "")
+        show_form_status(self, message, severity=severity)
 
     # --- saving --------------------------------------------------------------------------
 

@@ -52,7 +52,7 @@ from plc_console.tui.meeting_desk import MeetingDesk
 from plc_console.tui.screens.dialogs import ConfirmDialog
 from plc_console.tui.screens.help import localize_bindings
 from plc_console.tui.screens.meeting_dialogs import OverrideDialog
-from plc_console.tui.widgets.form_field import FormRow
+from plc_console.tui.widgets.form_field import FormRow, show_field_errors, show_form_status
 from plc_console.tui.widgets.meeting_fields import (
     LABELS,
     REQUIRED,
@@ -293,19 +293,10 @@ class MeetingFormScreen(Screen[MeetingSummary | None]):
         return None if errors else form
 
     def _show_errors(self, errors: dict[str, str]) -> None:
-        rows = list(self.query(FormRow))
-        for row in rows:
-            row.show_error(errors.get(row.field))
-        self._status(self._t("form.check_fields") if errors else None)
-        first = next((row for row in rows if row.field in errors), None)
-        if first is not None:
-            first.control.focus()
-            first.scroll_visible(animate=False)
+        show_field_errors(self, errors, self._t("form.check_fields"))
 
     def _status(self, message: str | None, *, severity: str = "warning") -> None:
-        status = self.query_one("#form-status", Label)
-        status.update(message or "")
-        status.set_classes(f"-{severity}" if message else "")
+        show_form_status(self, message, severity=severity)
 
     # --- saving --------------------------------------------------------------------------
 

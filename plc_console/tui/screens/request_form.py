@@ -51,6 +51,8 @@ from plc_console.tui.widgets.form_field import (
     parse_day,
     parse_whole,
     rule_errors,
+    show_field_errors,
+    show_form_status,
 )
 
 #: A request typed at the desk most often comes by telephone (paper forms are imported
@@ -286,20 +288,10 @@ class RequestFormScreen(Screen[RequestSummary | None]):
         return self._t(key, field=Key(f"field.{field}"), value=value.strip())
 
     def _show_errors(self, errors: dict[str, str]) -> None:
-        """Each message beside its field; the cursor goes to the first of them."""
-        rows = list(self.query(FormRow))
-        for row in rows:
-            row.show_error(errors.get(row.field))
-        first = next((row for row in rows if row.field in errors), None)
-        self._show_status(self._t("form.check_fields") if errors else None)
-        if first is not None:
-            first.control.focus()
-            first.scroll_visible(animate=False)
+        show_field_errors(self, errors, self._t("form.check_fields"))
 
     def _show_status(self, message: str | None, *, severity: str = "warning") -> None:
-        status = self.query_one("#form-status", Label)
-        status.update(message or "")
-        status.set_classes(f"-{severity}" if message else "")
+        show_form_status(self, message, severity=severity)
 
     # --- saving --------------------------------------------------------------------------
 

@@ -66,6 +66,26 @@ class FormRow(Horizontal):
         self.query_one(".form-error", Label).update(message or "")
 
 
+def show_form_status(screen: Widget, message: str | None, *, severity: str = "warning") -> None:
+    """The line above a form's fields (``#form-status``): a message, or nothing."""
+    status = screen.query_one("#form-status", Label)
+    status.update(message or "")
+    status.set_classes(f"-{severity}" if message else "")
+
+
+def show_field_errors(screen: Widget, errors: dict[str, str], summary: str) -> None:
+    """Each message under its field, ``summary`` above the form when there is any, and
+    the cursor on the first field refused (every form of the console shows them so)."""
+    rows = list(screen.query(FormRow))
+    for row in rows:
+        row.show_error(errors.get(row.field))
+    show_form_status(screen, summary if errors else None)
+    first = next((row for row in rows if row.field in errors), None)
+    if first is not None:
+        first.control.focus()
+        first.scroll_visible(animate=False)
+
+
 def parse_day(text: str) -> date:
     """A typed date: ``20.11.2026``, ``1.9.2026`` or ``2026-11-20``; ValueError otherwise."""
     typed = text.strip()
