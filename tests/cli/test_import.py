@@ -191,3 +191,23 @@ def test_a_failure_mid_import_leaves_nothing(
     with sqlite3.connect(tmp_path / "plc.sqlite3") as connection:
         triggers = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     assert "requests_search_insert" in triggers  # dropped for the bulk insert, rolled back
+
+
+def test_the_errors_file_never_holds_a_formula_not_even_in_a_header(tmp_path: Path) -> None:
+    # An extra column typed by someone as "=HYPERLINK(…)" is kept in the errors file, as text.
+    header = '=HYPERLINK("http://x.ru","Примечание")'
+    bad = [*_row(2, contact="", problem="@SUM(1)"), "+79001234567"]
+    rows = [[*HEADERS_RU, header], [*_row(1), "-"], bad]
+    path = write_csv(tmp_path / "forms.csv", rows, encoding="utf-8-sig", delimiter=";")
+    out = tmp_path / "errors.xlsx"
+    code, output = _run(tmp_path, str(path), "--errors", str(out))
+    assert code == 1, output
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    risky = [
+        cell
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@"))
+    ]
+    assert {cell.value for cell in risky} >= {header, "@SUM(1)", "+79001234567"}
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in risky)

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from plc_console.domain import Category, FeedbackUsable, MeetingStatus, ProductKind, Role, Stage
 from plc_console.locale import Key, Translator
 from plc_console.services.cells import FORMULA_STARTS, csv_safe, looks_like_formula
-from plc_console.services.intake import errors_file
 from plc_console.services.reports import TermReport, term_report
 from plc_console.services.reports_flow import percentile
 from plc_console.services.reports_text import write_report
@@ -211,9 +210,9 @@ def test_csv_cells_are_never_formulas(session: Session, tmp_path: Path) -> None:
     assert " =SUM(A1)" in cells and f" {INJECTED_NAME}" in cells
 
 
-def test_the_guard_is_the_intake_guard() -> None:
-    assert FORMULA_STARTS == errors_file.FORMULA_STARTS
-    assert csv_safe("-1") == " -1" and csv_safe("Иванов") == "Иванов"
+def test_csv_safe_spaces_only_formula_like_text() -> None:
+    assert [csv_safe(v) for v in FORMULA_STARTS] == [f" {v}" for v in FORMULA_STARTS]
+    assert csv_safe("-1") == " -1" and csv_safe("Иванов") == "Иванов" and csv_safe("") == ""
 
 
 def test_markdown_is_one_document(report: TermReport, tmp_path: Path) -> None:

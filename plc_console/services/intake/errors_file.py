@@ -17,15 +17,13 @@ from pathlib import Path
 from typing import Protocol
 
 from plc_console.locale import Key, Translator
+from plc_console.services.cells import FORMULA_STARTS, write_xlsx_text
 from plc_console.services.intake.importer import RefusedRow
 from plc_console.services.intake.readers import Table
 from plc_console.services.intake.rows import RowProblem
 from plc_console.services.intake.values import display
 
 __all__ = ["FORMULA_STARTS", "Refusals", "describe_problem", "write_errors"]
-
-#: What makes a spreadsheet read a text cell as a formula (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _DATE_FORMAT = "DD.MM.YYYY"
 
 
@@ -60,6 +58,9 @@ def write_errors(path: Path | str, table: Table, report: Refusals, t: Translator
     reason_header = t("import.reason_header")
     width = len(headers)
     sheet.append([*headers, reason_header])
+    for cell in sheet[1]:
+        # The headers are the file's own: one typed as "=…" must stay text too.
+        write_xlsx_text(cell)
     for refused in report.refused:
         values = list(refused.values[:width])
         values += [None] * (width - len(values))
@@ -71,10 +72,7 @@ def write_errors(path: Path | str, table: Table, report: Refusals, t: Translator
         for cell in sheet[sheet.max_row]:
             value = cell.value
             if isinstance(value, str):
-                # Explicitly text: openpyxl would otherwise store "=…" as a formula.
-                cell.data_type = "s"
-                if value.startswith(FORMULA_STARTS):
-                    cell.quotePrefix = True
+                write_xlsx_text(cell)
             elif isinstance(value, date | datetime):
                 cell.number_format = _DATE_FORMAT
     sheet.freeze_panes = "A2"
