@@ -31,6 +31,7 @@ from plc_console.domain import (
 from plc_console.services.demo_assignments import assign_demo_expert, wants_expert
 from plc_console.services.demo_meetings import add_demo_meetings
 from plc_console.services.demo_products import add_demo_products
+from plc_console.services.demo_terms import add_demo_terms
 from plc_console.services.demo_vocabulary import (
     Person,
     Template,
@@ -113,6 +114,7 @@ def create_demo(
     _carry_out(session, plans, clock, experts_rng)
     add_demo_meetings(session, today=today, seed=seed)
     add_demo_products(session, today=today, seed=seed)
+    add_demo_terms(session, today=today)
     set_meta(session, DEMO_MARK, str(seed))
     session.flush()
     return DemoResult(True, *_counts(session))
