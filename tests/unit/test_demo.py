@@ -22,12 +22,14 @@ from plc_console.domain import (
     BOARD_STAGES,
     CloseReason,
     EventKind,
+    MeetingStatus,
     Role,
     Stage,
     Zone,
     buffer_status,
     is_young_teacher,
 )
+from plc_console.locale import Key
 from plc_console.services import requests as rq
 from plc_console.services.database import Database, open_database
 from plc_console.services.demo import DEMO_MARK, DemoRefused, DemoResult, _Clock, create_demo
@@ -300,3 +302,36 @@ def test_in_spring_the_term_began_the_previous_september() -> None:
     assert date(2026, 11, 4) not in clock.days and date(2027, 1, 5) not in clock.days
     assert all(day.weekday() < 5 for day in clock.days)
     assert clock.at(clock.end) == datetime(2027, 3, 15, 18, 0)
+
+
+def test_the_demo_first_quarter_gives_a_full_report(demo_session: Session) -> None:
+    from plc_console.services.reports import term_report
+    from plc_console.services.terms import list_terms
+
+    terms = list_terms(demo_session)
+    assert [(t.name, t.starts_on, t.ends_on) for t in terms] == [
+        ("1 четверть 2026/27", date(2026, 9, 1), date(2026, 10, 26)),
+        ("2 четверть 2026/27", date(2026, 11, 5), date(2026, 12, 28)),
+    ]
+    first = terms[0]
+    report = term_report(demo_session, first.starts_on, first.ends_on, name=first.name)
+    # Every table of a whole term has something to say: no empty sheet in the demo's report.
+    empty = [table.key for table in report.tables if not table.rows]
+    assert empty == []
+    figures = dict(report.summary)
+    assert figures[Key("report.summary.received")] > 100
+    assert 0 < figures[Key("report.summary.done")] < figures[Key("report.summary.received")]
+    assert report.table("feedback").rows[-1][1] > 10
+    held = [row for row in report.table("meetings").rows if row[0] is MeetingStatus.HELD]
+    assert held and held[0][1] > 0
+
+
+def test_quarters_begun_by_the_day() -> None:
+    from plc_console.services.demo_terms import school_quarters
+
+    assert [q[0] for q in school_quarters(date(2026, 9, 1))] == ["1 четверть 2026/27"]
+    spring = school_quarters(date(2027, 4, 2))
+    assert [(q[1], q[2]) for q in spring][2:] == [
+        (date(2027, 1, 12), date(2027, 3, 22)),
+        (date(2027, 4, 1), date(2027, 5, 26)),
+    ]
