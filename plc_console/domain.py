@@ -91,6 +91,9 @@ class EventKind(StrEnum):
     EDITED = "edited"
     ASSIGNED = "assigned"  # an expert put on the request (note: the expert's name)
     UNASSIGNED = "unassigned"  # an expert taken off it
+    # Personal data (152-FZ), see services/privacy.py; stored values stay within 20 chars.
+    PURGED = "purged"  # the requester's personal fields removed after retention
+    DATA_EXPORTED = "data_exported"  # everything about the requester given out
 
 
 #: Teachers with at most this many years of experience are "young teachers".

@@ -13,6 +13,7 @@ from plc_console.cli import db as db_commands
 from plc_console.cli import experts as experts_commands
 from plc_console.cli import export as export_commands
 from plc_console.cli import meetings as meetings_commands
+from plc_console.cli import privacy as privacy_commands
 from plc_console.cli import products as products_commands
 from plc_console.cli import terms as terms_commands
 from plc_console.cli.common import DbOption, user_errors
@@ -42,6 +43,7 @@ app.add_typer(products_commands.app, name="products")
 app.add_typer(export_commands.app, name="export")
 app.add_typer(buffers_commands.app, name="buffers")
 app.add_typer(terms_commands.app, name="terms")
+app.add_typer(privacy_commands.app, name="privacy")
 app.command(name="demo")(demo)
 app.command(name="screenshots")(screenshots)
 app.command(name="template")(template)

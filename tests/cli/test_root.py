@@ -34,6 +34,7 @@ def test_help_lists_every_command_on_one_line() -> None:
         "export",
         "buffers",
         "terms",
+        "privacy",
     ]
     assert all(not line.rstrip().endswith("...") for line in commands)
 
