@@ -25,9 +25,9 @@ from plc_console.services.clock import utcnow
 from plc_console.services.requests import (
     NewRequest,
     _clean,
-    _flush_or_stale,
     _locked_for_change,
     record_edit,
+    refused_if_stale,
     summarize,
     validate_new_request,
 )
@@ -110,28 +110,31 @@ def edit_request(
     """
     now = now or utcnow()
     request = _locked_for_change(session, request_id, expected_version)
-    validate_new_request(changes, today=now.date())
-    wanted = _FormFields.of_form(changes)
-    before = _FormFields.of_request(request)
-    changed = [
-        f.name for f in fields(_FormFields) if getattr(before, f.name) != getattr(wanted, f.name)
-    ]
-    if not changed:
-        return summarize(request)
+    with refused_if_stale(request):
+        validate_new_request(changes, today=now.date())
+        wanted = _FormFields.of_form(changes)
+        before = _FormFields.of_request(request)
+        changed = [
+            f.name
+            for f in fields(_FormFields)
+            if getattr(before, f.name) != getattr(wanted, f.name)
+        ]
+        if not changed:
+            return summarize(request)
 
-    request.form_no = wanted.form_no
-    request.received_on = wanted.received_on
-    request.channel = wanted.channel
-    request.problem = wanted.problem
-    request.help_wanted = wanted.help_wanted
-    if PERSON_FIELDS.intersection(changed):
-        _apply_person(session, request, wanted, now)
-    request.search_text = request_search_text(
-        request.number, request.person.full_name, request.problem
-    )
-    request.updated_at = now
-    record_edit(request, actor=actor, now=now, note=", ".join(changed))
-    _flush_or_stale(session, request)
+        request.form_no = wanted.form_no
+        request.received_on = wanted.received_on
+        request.channel = wanted.channel
+        request.problem = wanted.problem
+        request.help_wanted = wanted.help_wanted
+        if PERSON_FIELDS.intersection(changed):
+            _apply_person(session, request, wanted, now)
+        request.search_text = request_search_text(
+            request.number, request.person.full_name, request.problem
+        )
+        request.updated_at = now
+        record_edit(request, actor=actor, now=now, note=", ".join(changed))
+        session.flush()
     return summarize(request)
 
 

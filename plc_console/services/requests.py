@@ -6,7 +6,8 @@ another coordinator's work) and writes its event in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -300,14 +301,30 @@ def _locked_for_change(session: Session, request_id: int, expected_version: int)
     return request
 
 
-def _flush_or_stale(session: Session, request: Request) -> None:
-    # The version check above reads; this catches a writer who committed in between:
-    # the UPDATE's WHERE version = … then matches no row.
+@contextmanager
+def refused_if_stale(request: Request) -> Iterator[None]:
+    """Report a writer who committed since the version check as :class:`StaleVersion`.
+
+    The check in :func:`_locked_for_change` reads; a change committed after it is caught
+    by the UPDATE's ``WHERE version = …``, which then matches no row (StaleDataError).
+    That UPDATE runs at the unit's first flush, which is often not its own: SQLAlchemy
+    flushes before any query of the session, e.g. the history loaded to append an event,
+    the promised date's read, an edit's look-up of the requester. So the whole change
+    runs inside this guard, or a stale write reaches its writer as an unexpected error
+    (the board would not show it as "someone else changed the request").
+    """
     number = request.number
     try:
-        session.flush()
+        yield
     except StaleDataError as exc:
         raise StaleVersion(number) from exc
+
+
+def _flush_or_stale(session: Session, request: Request) -> None:
+    """Flush the change, refused as stale if someone committed since the check; the
+    queries before it must run inside :func:`refused_if_stale` too (see there)."""
+    with refused_if_stale(request):
+        session.flush()
 
 
 def move_request(
@@ -323,25 +340,26 @@ def move_request(
     """Move a request one stage forward, or back any number of stages with a note."""
     now = now or utcnow()
     request = _locked_for_change(session, request_id, expected_version)
-    move = check_move(request.stage, target, note)
-    if move.target is Stage.TRIAGE and request.chain_started_at is None:
-        # The critical-chain promise is made when a request first enters triage.
-        request.chain_started_at = now
-        request.promised_on = promised_date(session, now)
-    request.stage = move.target
-    request.stage_since = now
-    request.updated_at = now
-    request.events.append(
-        Event(
-            at=now,
-            actor=actor,
-            kind=EventKind.MOVED,
-            from_stage=move.source,
-            to_stage=move.target,
-            note=_clean_note(note),
+    with refused_if_stale(request):
+        move = check_move(request.stage, target, note)
+        if move.target is Stage.TRIAGE and request.chain_started_at is None:
+            # The critical-chain promise is made when a request first enters triage.
+            request.chain_started_at = now
+            request.promised_on = promised_date(session, now)
+        request.stage = move.target
+        request.stage_since = now
+        request.updated_at = now
+        request.events.append(
+            Event(
+                at=now,
+                actor=actor,
+                kind=EventKind.MOVED,
+                from_stage=move.source,
+                to_stage=move.target,
+                note=_clean_note(note),
+            )
         )
-    )
-    _flush_or_stale(session, request)
+        session.flush()
     return summarize(request)
 
 
@@ -359,31 +377,32 @@ def close_request(
     """Close a request early from any open stage, with a reason (and the kept request)."""
     now = now or utcnow()
     request = _locked_for_change(session, request_id, expected_version)
-    check_close(request.stage, reason, duplicate_of, request.id)
-    if duplicate_of is not None:
-        kept = session.get(Request, duplicate_of)
-        if kept is None:
-            raise NotFound(duplicate_of)
-        if kept.stage is Stage.CLOSED:
-            raise PlcError("error.kept_is_closed", number=kept.number)
-        request.duplicate_of = kept
-    source = request.stage
-    request.stage = Stage.CLOSED
-    request.close_reason = reason
-    request.stage_since = now
-    request.updated_at = now
-    detail = f"{reason.value}" if reason else ""
-    request.events.append(
-        Event(
-            at=now,
-            actor=actor,
-            kind=EventKind.CLOSED,
-            from_stage=source,
-            to_stage=Stage.CLOSED,
-            note=_clean_note(note) or detail,
+    with refused_if_stale(request):
+        check_close(request.stage, reason, duplicate_of, request.id)
+        if duplicate_of is not None:
+            kept = session.get(Request, duplicate_of)
+            if kept is None:
+                raise NotFound(duplicate_of)
+            if kept.stage is Stage.CLOSED:
+                raise PlcError("error.kept_is_closed", number=kept.number)
+            request.duplicate_of = kept
+        source = request.stage
+        request.stage = Stage.CLOSED
+        request.close_reason = reason
+        request.stage_since = now
+        request.updated_at = now
+        detail = f"{reason.value}" if reason else ""
+        request.events.append(
+            Event(
+                at=now,
+                actor=actor,
+                kind=EventKind.CLOSED,
+                from_stage=source,
+                to_stage=Stage.CLOSED,
+                note=_clean_note(note) or detail,
+            )
         )
-    )
-    _flush_or_stale(session, request)
+        session.flush()
     return summarize(request)
 
 
@@ -400,15 +419,16 @@ def set_triage(
     """Set the difficulty category and topics (decided at triage), recorded as an edit."""
     now = now or utcnow()
     request = _locked_for_change(session, request_id, expected_version)
-    topics = topics_by_key(session, topic_keys)
-    before = (request.category, [t.key for t in request.topics])
-    request.category = category
-    request.topics = topics
-    request.updated_at = now
-    after = (category, [t.key for t in topics])
-    if before != after:
-        record_edit(request, actor=actor, now=now, note=_describe_triage(*after))
-    _flush_or_stale(session, request)
+    with refused_if_stale(request):
+        topics = topics_by_key(session, topic_keys)
+        before = (request.category, [t.key for t in request.topics])
+        request.category = category
+        request.topics = topics
+        request.updated_at = now
+        after = (category, [t.key for t in topics])
+        if before != after:
+            record_edit(request, actor=actor, now=now, note=_describe_triage(*after))
+        session.flush()
     return summarize(request)
 
 
