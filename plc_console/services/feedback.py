@@ -45,10 +45,10 @@ from plc_console.services.products import product_label, record
 from plc_console.services.products_read import feedback_view, load_product
 from plc_console.services.products_views import FeedbackView
 from plc_console.services.requests import (
-    _flush_or_stale,
     _load,
     _locked_for_change,
     move_request,
+    refused_if_stale,
     summarize,
 )
 from plc_console.services.views import RequestSummary
@@ -99,29 +99,31 @@ def answer_with_product(
     product = load_product(session, product_id, with_events=True)
     if product.state is not ProductState.PUBLISHED:
         raise RuleViolation("products.rule.answer_unpublished", state=product.state)
-    if request.chain_started_at is None:
-        request.chain_started_at = now
-        request.promised_on = promised_date(session, now)
-    source = request.stage
-    request.stage = Stage.FEEDBACK
-    request.stage_since = now
-    request.updated_at = now
-    request.answered_by_product_id = product.id
-    t = Translator(lang)
-    said = t("products.note.answered", product=product_label(product))
-    extra = note.strip() if note else ""
-    request.events.append(
-        Event(
-            at=now,
-            actor=actor,
-            kind=EventKind.MOVED,
-            from_stage=source,
-            to_stage=Stage.FEEDBACK,
-            note=f"{said}: {extra}" if extra else said,
+    # The change's queries flush it early: a lost race must still read as stale.
+    with refused_if_stale(request):
+        if request.chain_started_at is None:
+            request.chain_started_at = now
+            request.promised_on = promised_date(session, now)
+        source = request.stage
+        request.stage = Stage.FEEDBACK
+        request.stage_since = now
+        request.updated_at = now
+        request.answered_by_product_id = product.id
+        t = Translator(lang)
+        said = t("products.note.answered", product=product_label(product))
+        extra = note.strip() if note else ""
+        request.events.append(
+            Event(
+                at=now,
+                actor=actor,
+                kind=EventKind.MOVED,
+                from_stage=source,
+                to_stage=Stage.FEEDBACK,
+                note=f"{said}: {extra}" if extra else said,
+            )
         )
-    )
-    record(product, ProductsEventKind.ANSWERED, actor=actor, now=now, note=request.number)
-    _flush_or_stale(session, request)
+        record(product, ProductsEventKind.ANSWERED, actor=actor, now=now, note=request.number)
+        session.flush()
     return summarize(request)
 
 

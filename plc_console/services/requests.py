@@ -320,13 +320,6 @@ def refused_if_stale(request: Request) -> Iterator[None]:
         raise StaleVersion(number) from exc
 
 
-def _flush_or_stale(session: Session, request: Request) -> None:
-    """Flush the change, refused as stale if someone committed since the check; the
-    queries before it must run inside :func:`refused_if_stale` too (see there)."""
-    with refused_if_stale(request):
-        session.flush()
-
-
 def move_request(
     session: Session,
     request_id: int,
