@@ -187,6 +187,12 @@ def request_number(year: int, serial: int) -> str:
     return f"З-{year}-{serial:05d}"
 
 
+def typed_request_number(typed: str) -> str:
+    """A whole request number as people type it (outer spaces, lower case, a Latin Z)
+    in the form it is stored: " з-2026-00042" and "Z-2026-00042" give "З-2026-00042"."""
+    return typed.strip().upper().replace("Z-", "З-", 1)
+
+
 # --- Critical-chain buffers (DESIGN.md section 4) --------------------------------------
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from sqlalchemy.exc import DBAPIError
@@ -13,8 +13,11 @@ from sqlalchemy.exc import DBAPIError
 from plc_console.config import Settings
 from plc_console.db.engine import DB_URL_ENV, DatabaseConfigError
 from plc_console.db.schema import SchemaMismatch
-from plc_console.domain import PlcError
-from plc_console.locale import Translator, UnsupportedLanguage
+from plc_console.domain import PlcError, Stage
+from plc_console.locale import SUPPORTED, Translator, UnsupportedLanguage
+
+#: Work of at least this many rows shows a progress bar.
+PROGRESS_ROWS = 2_000
 
 # The options every spreadsheet import shares (paper forms, the expert registry).
 DryRunOption = Annotated[
@@ -80,3 +83,36 @@ def user_errors(translate: Translator | None) -> Iterator[None]:
         fail(t("cli.error", message=reason))
     except OSError as exc:
         fail(t("cli.error", message=f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")))
+
+
+def find_stage(typed: str, stages: Iterable[Stage]) -> Stage | None:
+    """The stage among ``stages`` that a user typed: its key (``triage``) or its name in
+    Russian or English ("Обратная связь", "feedback"), in any case; None if none."""
+    wanted = " ".join(typed.split()).casefold()
+    for stage in stages:
+        names = {stage.value, *(Translator(lang).label(stage).casefold() for lang in SUPPORTED)}
+        if wanted in names:
+            return stage
+    return None
+
+
+@contextmanager
+def progress_bar(label: str, *, least: int = PROGRESS_ROWS) -> Iterator[Callable[[int, int], None]]:
+    """A ``(done, total)`` callback drawing a progress bar on stderr, once the total is at
+    least ``least`` (a small job shows none); the bar goes when the block ends."""
+    with ExitStack() as stack:
+        shown: list[tuple[Any, Any]] = []
+
+        def advance(done: int, total: int) -> None:
+            if not shown:
+                if total < least:
+                    return
+                from rich.console import Console
+                from rich.progress import Progress
+
+                bar = stack.enter_context(Progress(console=Console(stderr=True), transient=True))
+                shown.append((bar, bar.add_task(label, total=total)))
+            bar, task = shown[0]
+            bar.update(task, completed=done, total=total)
+
+        yield advance

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,6 +13,7 @@ from plc_console.cli.common import (
     ErrorsOption,
     PartialOption,
     fail,
+    progress_bar,
     settings_from,
     user_errors,
 )
@@ -24,9 +23,6 @@ if TYPE_CHECKING:
     from plc_console.services.database import Database
     from plc_console.services.intake.importer import ImportReport
     from plc_console.services.intake.readers import Table
-
-#: Files with at least this many rows show a progress bar.
-PROGRESS_ROWS = 2_000
 
 EXIT_STORED, EXIT_REFUSED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -71,6 +67,13 @@ def import_forms(
     nothing of the file is stored (unless --partial); each problem is reported with its
     row, column, value and reason. Exit code 0 when everything was stored, 1 when rows
     were refused, 2 when a file cannot be read.
+
+    A file of `plc export requests` imports back too. A row with the number of a stored
+    request (its "Request No." column) is that request: skipped when its form fields
+    are as stored, refused with the stored value when one differs, since an import
+    never changes a stored request (correct it in the console). The coordinator's
+    columns (stage, topics …) are not read. A number this database does not have is
+    ignored and the row is a new form; --map "Request No.=-" ignores every number.
     """
     from plc_console.services.database import open_database
     from plc_console.services.intake.errors import BadMapping, UnknownField
@@ -142,7 +145,7 @@ def _import_one(
     except OSError as exc:
         typer.echo(t("cli.error", message=f"{path.name}: {exc.strerror or exc}"), err=True)
         return EXIT_UNREADABLE
-    with user_errors(t), _progress(t, path.name, len(table.rows)) as progress:
+    with user_errors(t), progress_bar(t("import.progress", file=path.name)) as progress:
         with transaction(database.sessions) as session:
             report = import_table(
                 session,
@@ -162,24 +165,6 @@ def _import_one(
     if report.refused:
         return EXIT_REFUSED
     return EXIT_STORED
-
-
-@contextmanager
-def _progress(t: Translator, name: str, rows: int) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr for a large file (none for a small one)."""
-    if rows < PROGRESS_ROWS:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(t("import.progress", file=name), total=rows)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield advance
 
 
 def _print_report(report: ImportReport, table: Table, t: Translator) -> None:
@@ -209,6 +194,8 @@ def _print_report(report: ImportReport, table: Table, t: Translator) -> None:
         )
     if report.same_file_before:
         typer.echo(t("import.same_file", file=name))
+    if report.unchanged:
+        typer.echo(t("import.unchanged", file=name, unchanged=report.unchanged))
     typer.echo(
         t(
             "import.summary",

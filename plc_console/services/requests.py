@@ -28,6 +28,7 @@ from plc_console.domain import (
     check_move,
     request_number,
     request_search_text,
+    typed_request_number,
 )
 from plc_console.services.buffers import promised_date
 from plc_console.services.clock import utcnow
@@ -202,7 +203,7 @@ def find_request_id(session: Session, ref: str | int) -> int:
         if session.get(Request, request_id) is None:
             raise NotFound(ref)
         return request_id
-    number = str(ref).strip().upper().replace("Z-", "З-", 1)
+    number = typed_request_number(str(ref))
     found = session.scalar(select(Request.id).where(Request.number == number))
     if found is None:
         raise NotFound(ref)

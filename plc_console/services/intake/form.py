@@ -92,4 +92,9 @@ FORM_FIELDS: tuple[FormField, ...] = (
 )
 
 FIELDS_BY_KEY: dict[str, FormField] = {f.key: f for f in FORM_FIELDS}
+
+#: Not a field of the paper form: the console's request number, which ``plc export
+#: requests`` writes after the form's columns. The importer recognises it, and a row that
+#: carries the number of a stored request is that request (:mod:`.known`).
+NUMBER_FIELD = FormField("request_number", False, "Заявка №", "Request No.")
 REQUIRED_KEYS: tuple[str, ...] = tuple(f.key for f in FORM_FIELDS if f.required)

@@ -25,7 +25,7 @@ from plc_console.services.intake.errors import (
     UnknownField,
     UnusedMapping,
 )
-from plc_console.services.intake.form import FORM_FIELDS, FormField
+from plc_console.services.intake.form import FORM_FIELDS, NUMBER_FIELD, FormField
 
 __all__ = [
     "HEADER_SCAN_ROWS",
@@ -208,8 +208,15 @@ class Schema:
         return tuple(f.key for f in self.fields if f.required)
 
 
-#: The paper form (DESIGN.md section 3): the default schema of every function here.
-PAPER_FORM = Schema("paper_form", FORM_FIELDS, _ALIASES, _KEYWORDS, min_recognised=MIN_RECOGNISED)
+#: The paper form (DESIGN.md section 3), and the request number of an exported file: the
+#: default schema of every function here.
+PAPER_FORM = Schema(
+    "paper_form",
+    (*FORM_FIELDS, NUMBER_FIELD),
+    _ALIASES,
+    _KEYWORDS,
+    min_recognised=MIN_RECOGNISED,
+)
 
 
 def recognise(header: str, schema: Schema = PAPER_FORM) -> str | None:

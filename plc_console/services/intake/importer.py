@@ -3,8 +3,10 @@
 The file is read (:func:`~.readers.read_table`) and every row checked
 (:class:`~.rows.RowChecker`). Forms already stored, or twice in the file, are skipped
 and counted; near-duplicates (same person, a very similar problem) are stored with a
-note in their ``created`` event (:mod:`.dedup`). By default one refused row stores
-nothing; a partial import stores the valid rows (:mod:`.store`).
+note in their ``created`` event (:mod:`.dedup`). A row carrying the number of a stored
+request (a file of ``plc export requests``) is that request: counted as unchanged, or
+refused when its form fields differ, never stored anew (:mod:`.known`). By default one
+refused row stores nothing; a partial import stores the valid rows (:mod:`.store`).
 
 The caller owns the transaction; the work is done inside a SAVEPOINT that is rolled
 back when nothing is to be stored (a dry run, or refused rows without ``partial``), so
@@ -14,7 +16,7 @@ such a run does everything, constraints included, and leaves no trace.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +28,8 @@ from plc_console.db.models import ImportBatch
 from plc_console.db.writing import begin_writing
 from plc_console.services.intake.bulk import gc_paused
 from plc_console.services.intake.dedup import NEAR_DUPLICATE_SCORE, plan_forms
+from plc_console.services.intake.form import FIELDS_BY_KEY
+from plc_console.services.intake.known import known_rows
 from plc_console.services.intake.readers import Table, read_table
 from plc_console.services.intake.rows import BLANK, RowChecker, RowProblem
 from plc_console.services.intake.store import number_of, store_forms
@@ -80,6 +84,8 @@ class ImportReport:
     batch_id: int | None = None
     #: The numbers given to the new requests, in row order.
     numbers: tuple[str, ...] = field(default=())
+    #: Rows carrying a stored request's number, its form fields as stored (skipped).
+    unchanged: int = 0
 
 
 def file_checksum(path: Path | str) -> str:
@@ -137,17 +143,30 @@ def import_table(
     if progress:
         progress(0, total)
     begin_writing(session)
-    results = RowChecker(table.columns, now.date()).check_all(table.rows)
+    known = known_rows(session, table)
+    refused = [
+        RefusedRow(table.first_row + index, differences, tuple(table.rows[index]))
+        for index, differences in known.items()
+        if differences
+    ]
+    row_numbers: Sequence[int] = table.row_numbers
+    rows = table.rows
+    if known:  # the others are checked as forms
+        positions = [index for index in range(total) if index not in known]
+        row_numbers = [table.first_row + index for index in positions]
+        rows = [rows[index] for index in positions]
+    columns = {index: key for index, key in table.columns.items() if key in FIELDS_BY_KEY}
+    results = RowChecker(columns, now.date()).check_all(rows)
     valid: list[tuple[int, NewRequest]] = []
-    refused: list[RefusedRow] = []
     blank = 0
-    for number, row, result in zip(table.row_numbers, table.rows, results, strict=True):
+    for number, row, result in zip(row_numbers, rows, results, strict=True):
         if result is BLANK:
             blank += 1
         elif isinstance(result, list):
             refused.append(RefusedRow(number, tuple(result), tuple(row)))
         else:
             valid.append((number, result))
+    refused.sort(key=lambda refusal: refusal.row)
     same_file_before = (
         session.scalar(select(ImportBatch.id).where(ImportBatch.checksum == checksum).limit(1))
         is not None
@@ -195,4 +214,5 @@ def import_table(
         dry_run=dry_run,
         batch_id=batch_id,
         numbers=tuple(numbers),
+        unchanged=sum(1 for differences in known.values() if not differences),
     )

@@ -10,14 +10,13 @@ openpyxl is imported inside the functions: the console must start without it.
 
 from __future__ import annotations
 
-import os
-import secrets
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from plc_console.domain import PlcError, Stage
 from plc_console.locale import Translator
+from plc_console.services.files import check_folder, write_whole
 from plc_console.services.intake.form import (
     DEFAULT_CHANNEL,
     EARLIEST_DATE,
@@ -40,7 +39,7 @@ SUFFIX = ".xlsx"
 CREATOR = "plc-console"
 
 #: Column widths in characters; headers wrap, so a width fits the values, not the header.
-_WIDTHS: dict[str, float] = {
+WIDTHS: dict[str, float] = {
     "form_no": 12,
     "received_on": 14,
     "channel": 14,
@@ -110,33 +109,12 @@ def check_target(path: Path) -> None:
         raise PlcError("template.is_folder", path=str(path))
     if path.suffix.lower() != SUFFIX:
         raise PlcError("template.not_xlsx", path=str(path))
-    if not path.parent.is_dir():
-        raise PlcError("template.no_folder", folder=str(path.parent))
+    check_folder(path)
 
 
 def save_whole(workbook: Workbook, path: Path) -> None:
     """Save under a temporary name in the same folder, then rename over ``path``."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        # 0o666 before the umask: the file gets the same mode as any file the user saves.
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as exc:
-        raise _cannot_write(path, exc) from exc
-    stored = False
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            workbook.save(stream)
-        os.replace(temporary, path)
-        stored = True
-    except OSError as exc:
-        raise _cannot_write(path, exc) from exc
-    finally:
-        if not stored:
-            temporary.unlink(missing_ok=True)
-
-
-def _cannot_write(path: Path, exc: OSError) -> PlcError:
-    return PlcError("template.cannot_write", path=str(path), reason=exc.strerror or str(exc))
+    write_whole(path, workbook.save)
 
 
 def _fill_forms(sheet: Worksheet, t: Translator) -> None:
@@ -159,7 +137,7 @@ def _fill_forms(sheet: Worksheet, t: Translator) -> None:
         note = _header_note(field, t)
         cell.comment = Comment(note, CREATOR, height=110, width=260)
         dimension = sheet.column_dimensions[letter]
-        dimension.width = _WIDTHS[field.key]
+        dimension.width = WIDTHS[field.key]
         # Column styles format what staff type later without creating thousands of cells.
         if field.kind is FieldKind.DATE:
             dimension.number_format = DATE_FORMAT

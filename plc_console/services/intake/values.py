@@ -45,6 +45,7 @@ __all__ = [
     "parse_problem",
     "parse_role",
     "parse_text",
+    "plain_text",
 ]
 
 #: Day 0 of Excel's serial dates (1900 system, with its 29.02.1900 that never was).
@@ -100,9 +101,14 @@ def _as_text(raw: object) -> str:
     return str(raw)
 
 
+def plain_text(raw: object) -> str:
+    """A cell's value as text on one line: dates as dd.mm.yyyy, whitespace collapsed."""
+    return " ".join(_as_text(raw).split())
+
+
 def display(raw: object) -> str:
     """A cell's value as a report shows it: dates as dd.mm.yyyy, long text cut short."""
-    text = " ".join(_as_text(raw).split())
+    text = plain_text(raw)
     return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
 
 
