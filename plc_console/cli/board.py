@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from plc_console.cli.common import DbOption, fail, settings_from, user_errors
+from plc_console.cli.common import DbOption, fail, find_stage, settings_from, user_errors
 from plc_console.db.engine import transaction
 from plc_console.domain import Stage
 from plc_console.locale import Translator
@@ -44,15 +44,10 @@ def wip(
     t = settings.translate
     chosen: Stage | None = None
     if stage is not None:
-        keys = {s.value: s for s in WIP_STAGES}
-        chosen = keys.get(stage.strip().lower())
+        chosen = find_stage(stage, WIP_STAGES)
         if chosen is None:
-            fail(
-                t(
-                    "cli.error",
-                    message=t("cli.wip_unknown_stage", stage=stage, known=", ".join(keys)),
-                )
-            )
+            known = ", ".join(s.value for s in WIP_STAGES)
+            fail(t("cli.error", message=t("cli.wip_unknown_stage", stage=stage, known=known)))
     with user_errors(t):
         database = open_database(settings.db_url)
         try:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from plc_console.cli.common import DbOption, fail, settings_from, user_errors
+from plc_console.cli.common import DbOption, fail, find_stage, settings_from, user_errors
 from plc_console.cli.products import session_for
 from plc_console.domain import Stage, Zone
 from plc_console.locale import Translator
@@ -80,15 +80,10 @@ def days(
 
     settings = settings_from(ctx, db)
     t = settings.translate
-    keys = {s.value: s for s in CHAIN_STAGES}
-    chosen = keys.get(stage.strip().lower())
+    chosen = find_stage(stage, CHAIN_STAGES)
     if chosen is None:
-        fail(
-            t(
-                "cli.error",
-                message=t("buffers.cli.unknown_stage", stage=stage, known=", ".join(keys)),
-            )
-        )
+        known = ", ".join(s.value for s in CHAIN_STAGES)
+        fail(t("cli.error", message=t("buffers.cli.unknown_stage", stage=stage, known=known)))
     number = _value(value, t)
     with user_errors(t), session_for(settings, write=True) as session:
         set_planned_days(session, chosen, number)

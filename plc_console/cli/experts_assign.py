@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from plc_console.cli.common import DbOption, fail, settings_from, user_errors
+from plc_console.cli.common import DbOption, fail, find_stage, settings_from, user_errors
 from plc_console.domain import WORK_STAGES, Stage
 from plc_console.locale import Translator
 
@@ -74,15 +74,10 @@ def assign(
 
 
 def _stage(typed: str, t: Translator) -> Stage:
-    keys = {s.value: s for s in WORK_STAGES}
-    found = keys.get(typed.strip().lower())
+    found = find_stage(typed, WORK_STAGES)
     if found is None:
-        fail(
-            t(
-                "cli.error",
-                message=t("matching.cli.unknown_stage", stage=typed, known=", ".join(keys)),
-            )
-        )
+        known = ", ".join(s.value for s in WORK_STAGES)
+        fail(t("cli.error", message=t("matching.cli.unknown_stage", stage=typed, known=known)))
     return found
 
 
