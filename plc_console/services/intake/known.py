@@ -60,9 +60,7 @@ STORED_COLUMNS: Mapping[str, InstrumentedAttribute[Any]] = {
 assert tuple(STORED_COLUMNS) == tuple(FIELDS_BY_KEY), "one stored column per form field"
 
 #: Fields stored as typed text: the stored value is read like a cell before comparing.
-_TEXT_FIELDS = frozenset(
-    {"form_no", "full_name", "organization", "subject", "contact", "problem"}
-)  # fmt: skip
+_TEXT_FIELDS = frozenset({"form_no", "full_name", "organization", "subject", "contact", "problem"})
 _EMPTY_SHOWN = "—"
 
 
