@@ -26,6 +26,7 @@ from plc_console.services.intake.template import (
     LAST_ROW,
     LINE_HEIGHT,
     check_target,
+    describe_workbook,
     list_formula,
     paragraph,
     save_whole,
@@ -93,12 +94,7 @@ def build_expert_template(t: Translator, topics: Sequence[TopicView]) -> Workboo
     _fill_experts(experts, t)
     _fill_instructions(workbook.create_sheet(t("registry.template.sheet_instructions")), t, topics)
     workbook.active = 0
-    properties = workbook.properties
-    properties.title = t("registry.template.doc_title")
-    properties.subject = t("registry.template.doc_subject")
-    properties.creator = CREATOR
-    properties.lastModifiedBy = CREATOR
-    properties.language = t.lang
+    describe_workbook(workbook, t, "registry.template")
     return workbook
 
 

@@ -45,7 +45,13 @@ from plc_console.services.intake.form import (
     FormField,
 )
 from plc_console.services.intake.known import STORED_COLUMNS
-from plc_console.services.intake.template import CREATOR, DATE_FORMAT, WIDTHS, choice_labels
+from plc_console.services.intake.template import (
+    CREATOR,
+    DATE_FORMAT,
+    WIDTHS,
+    choice_labels,
+    describe_workbook,
+)
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -361,12 +367,7 @@ def _write_xlsx(stream: BinaryIO, rows: Iterable[Cells], t: Translator) -> None:
         sheet.close()
         raise
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_FIELDS))}{count + 1}"
-    properties = workbook.properties
-    properties.title = t("requests_export.doc_title")
-    properties.subject = t("requests_export.doc_subject")
-    properties.creator = CREATOR
-    properties.lastModifiedBy = CREATOR
-    properties.language = t.lang
+    describe_workbook(workbook, t, "requests_export")
     workbook.save(stream)
 
 

@@ -88,13 +88,19 @@ def build_template(t: Translator) -> Workbook:
     _fill_forms(forms, t)
     _fill_instructions(workbook.create_sheet(t("template.sheet_instructions")), t)
     workbook.active = 0
+    describe_workbook(workbook, t, "template")
+    return workbook
+
+
+def describe_workbook(workbook: Workbook, t: Translator, prefix: str) -> None:
+    """The file's properties: title and subject (``prefix.doc_title``, ``prefix.doc_subject``
+    in the catalogs), the console as its author, and its language."""
     properties = workbook.properties
-    properties.title = t("template.doc_title")
-    properties.subject = t("template.doc_subject")
+    properties.title = t(f"{prefix}.doc_title")
+    properties.subject = t(f"{prefix}.doc_subject")
     properties.creator = CREATOR
     properties.lastModifiedBy = CREATOR
     properties.language = t.lang
-    return workbook
 
 
 def choice_labels(field: FormField, t: Translator) -> list[str]:
