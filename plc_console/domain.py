@@ -283,9 +283,14 @@ def fold_for_search(text: str) -> str:
     """Lower-case, ё read as е, whitespace collapsed: how stored text and queries compare.
 
     SQLite's LIKE and lower() fold only ASCII letters, so Cyrillic case-insensitive search
-    needs text folded once, in Python, when it is written.
+    needs text folded once, in Python, when it is written. Control characters count as
+    spaces: a NUL would end SQLite's full-text query string early ("unterminated string").
     """
-    return " ".join(text.casefold().replace("ё", "е").split())
+    return " ".join(text.casefold().replace("ё", "е").translate(_CONTROLS_AS_SPACES).split())
+
+
+#: C0 controls and DEL, each read as a space by :func:`fold_for_search`.
+_CONTROLS_AS_SPACES = dict.fromkeys([*range(0x20), 0x7F], " ")
 
 
 def request_search_text(number: str, requester: str, problem: str) -> str:

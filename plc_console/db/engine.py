@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
+from plc_console.db.unstorable import refuse_unstorable_values
+
 APP_NAME = "plc-console"
 DB_URL_ENV = "PLC_DB_URL"
 #: SQLite waits this long for another writer instead of failing with "database is locked".
@@ -107,8 +109,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 **kwargs,
             )
             event.listen(engine, "connect", _sqlite_on_connect)
-            return engine
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        else:
+            engine = create_engine(url, pool_pre_ping=True, **kwargs)
+        refuse_unstorable_values(engine)
+        return engine
     except (ArgumentError, NoSuchModuleError) as exc:
         raise DatabaseConfigError(f"cannot use database URL: {exc}") from exc
 

@@ -269,13 +269,16 @@ def get_request(session: Session, request_id: int) -> RequestDetail:
 def list_requests(
     session: Session, stage: Stage | None = None, *, limit: int | None = None, offset: int = 0
 ) -> list[RequestSummary]:
-    """Requests oldest first (by received date, then number), optionally of one stage."""
+    """Requests oldest first (by received date, then number), optionally of one stage.
+
+    A negative ``limit`` or ``offset`` counts as 0 (PostgreSQL refuses them, SQLite not).
+    """
     query = (
         select(Request)
         .options(selectinload(Request.topics), selectinload(Request.person))
         .order_by(Request.received_on, Request.id)
-        .offset(offset)
-        .limit(limit)
+        .offset(max(0, offset))
+        .limit(None if limit is None else max(0, limit))
     )
     if stage is not None:
         query = query.where(Request.stage == stage)

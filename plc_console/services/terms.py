@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session
 from plc_console.db.models import Term
 from plc_console.domain import PlcError
 
-__all__ = ["TermInvalid", "TermView", "add_term", "get_term", "list_terms", "parse_day"]
+__all__ = [
+    "DayOutOfRange",
+    "TermInvalid",
+    "TermView",
+    "add_term",
+    "get_term",
+    "list_terms",
+    "parse_day",
+]
 
 NAME_MAX_CHARS = 100
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -28,6 +36,19 @@ class TermInvalid(PlcError):
     def __init__(self, reason: str, **params: object) -> None:
         super().__init__(f"terms.invalid.{reason}", **params)
         self.reason = reason
+
+
+class DayOutOfRange(TermInvalid):
+    """A real date, but too far off: reports compute the day after a term's last day,
+    which the calendar's own ends (year 1, year 9999) do not have."""
+
+    def __init__(self, day: date) -> None:
+        super().__init__("range", value=day.isoformat(), first=FIRST_DAY, last=LAST_DAY)
+        self.code = "fuzzfix.day_out_of_range"
+
+
+#: The days a term or a report's period may start or end on.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -46,12 +67,18 @@ def parse_day(text: str) -> date:
     iso, russian = _ISO.match(raw), _RUSSIAN.match(raw)
     try:
         if iso:
-            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+            return _in_range(date(int(iso[1]), int(iso[2]), int(iso[3])))
         if russian:
-            return date(int(russian[3]), int(russian[2]), int(russian[1]))
+            return _in_range(date(int(russian[3]), int(russian[2]), int(russian[1])))
     except ValueError:
         pass
     raise TermInvalid("date", value=raw)
+
+
+def _in_range(day: date) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise DayOutOfRange(day)
+    return day
 
 
 def _view(term: Term) -> TermView:
@@ -65,6 +92,8 @@ def add_term(session: Session, name: str, starts_on: date, ends_on: date) -> Ter
         raise TermInvalid("empty_name")
     if len(clean) > NAME_MAX_CHARS:
         raise TermInvalid("long_name", limit=NAME_MAX_CHARS)
+    _in_range(starts_on)
+    _in_range(ends_on)
     if ends_on < starts_on:
         raise TermInvalid("end_before_start", start=starts_on.isoformat(), end=ends_on.isoformat())
     if session.scalar(select(Term.id).where(Term.name == clean)) is not None:

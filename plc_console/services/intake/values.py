@@ -89,7 +89,8 @@ _HAS_WORD = re.compile(r"[^\W_]")
 
 def _as_text(raw: object) -> str:
     if isinstance(raw, str):
-        return raw
+        # A CSV may hold NUL characters, which PostgreSQL's text refuses: nobody typed them.
+        return raw.replace("\x00", "")
     if raw is None:
         return ""
     if isinstance(raw, float) and raw.is_integer():
