@@ -1,10 +1,14 @@
-"""`plc report`: the term report as a workbook, CSV files or a Markdown document."""
+"""`plc report`: the term report as a workbook, CSV files, a Markdown document or an HTML
+page."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -12,12 +16,15 @@ from plc_console.cli.common import DbOption, fail, settings_from, user_errors
 from plc_console.cli.products import session_for
 
 DEFAULT_OUT = Path("exports")
+#: A report still running after this many seconds shows a progress bar (a quick one none).
+PROGRESS_AFTER_S = 0.5
 
 
 class ReportFormat(StrEnum):
     XLSX = "xlsx"
     CSV = "csv"
     MD = "md"
+    HTML = "html"
 
 
 def report(
@@ -39,7 +46,8 @@ def report(
         typer.Option(
             "--format",
             help="xlsx: a workbook with a summary, a sheet and chart per table; "
-            "csv: one file per table in DIR/report-NAME/; md: one Markdown document.",
+            "csv: one file per table in DIR/report-NAME/; md: one Markdown document; "
+            "html: one page to open or print, with the charts drawn in it.",
         ),
     ] = ReportFormat.XLSX,
     out: Annotated[
@@ -91,9 +99,56 @@ def report(
                         message=t("terms.invalid.end_before_start", start=start, end=end),
                     )
                 )
-        result = term_report(
-            session, first, last, with_names=with_names, name=name, lang=settings.lang
-        )
-        written = write_report(result, out, fmt.value, t)
+        with _progress() as show:
+            result = term_report(
+                session,
+                first,
+                last,
+                with_names=with_names,
+                name=name,
+                lang=settings.lang,
+                progress=show(t("report.cli.computing")),
+            )
+            writing = show(t("report.cli.writing", format=fmt.value))
+            written = write_report(result, out, fmt.value, t, writing)
     for path in written:
         typer.echo(t("report.cli.written", path=path))
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str], Callable[[int, int], None]]]:
+    """A transient progress bar on stderr, shown once the report has taken a moment
+    (and only when stderr is a terminal).
+
+    Yields ``show``: ``show(label)`` is a progress callback (done, total) for one phase
+    (the tables, then the writing), drawn on the same bar under that label."""
+    started = time.monotonic()
+    bar: Any = None
+    task: Any = None
+    redirected = False
+
+    def show(label: str) -> Callable[[int, int], None]:
+        def advance(done: int, total: int) -> None:
+            nonlocal bar, task, redirected
+            if bar is None:
+                if redirected or time.monotonic() - started < PROGRESS_AFTER_S:
+                    return
+                from rich.console import Console
+                from rich.progress import Progress
+
+                console = Console(stderr=True)
+                if not console.is_terminal:
+                    redirected = True  # no bar in a file, and no stray line from one
+                    return
+                bar = Progress(console=console, transient=True)
+                bar.start()
+                task = bar.add_task(label, total=total)
+            bar.update(task, description=label, completed=done, total=total)
+
+        return advance
+
+    try:
+        yield show
+    finally:
+        if bar is not None:
+            bar.stop()

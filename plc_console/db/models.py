@@ -226,7 +226,15 @@ class Event(Base):
     """
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_request_at", "request_id", "at"),)
+    __table_args__ = (
+        # A request's history in order, with what each event changed: the request screen
+        # reads it, and the term report finds each request's stage at a moment and each
+        # stay in a stage from it alone, never from the wide rows (migration 0009).
+        Index("ix_events_history", "request_id", "at", "id", "kind", "from_stage", "to_stage"),
+        # The moves into a stage in a span (requests done in a term) without reading the
+        # rest of the span's events (migration 0009).
+        Index("ix_events_target", "to_stage", "at", "kind", "request_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))

@@ -15,15 +15,20 @@ request numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from plc_console.locale import Key
 
-__all__ = ["Cell", "Chart", "ReportTable", "Span", "TermReport", "term_report"]
+__all__ = ["TOTAL", "Cell", "Chart", "ReportTable", "Span", "TermReport", "term_report"]
+
+#: The column (and row) label of totals; charts leave total columns out.
+TOTAL = Key("report.column.total")
 
 #: What a report cell holds; enum members are shown as their label in the chosen language.
 Cell = str | int | float | date | StrEnum | Key | None
@@ -73,6 +78,14 @@ class ReportTable:
     def title(self) -> Key:
         return self.title_key or Key(f"report.table.{self.key}")
 
+    def chart_columns(self) -> range:
+        """The columns a chart draws as series: the second to the last, less the trailing
+        total columns (the first column names the categories)."""
+        last = len(self.columns)
+        while last > 2 and str(self.columns[last - 1]) == TOTAL:
+            last -= 1
+        return range(1, last)
+
 
 @dataclass(frozen=True)
 class TermReport:
@@ -83,6 +96,20 @@ class TermReport:
     with_names: bool
     summary: tuple[tuple[Key, Cell], ...]
     tables: tuple[ReportTable, ...]
+    #: The summary beside the term before it (see :mod:`.reports_summary`).
+    overview: ReportTable | None = None
+
+    def summary_table(self) -> ReportTable:
+        """The summary as writers show it: beside the term before when the report was
+        compared (:attr:`overview`), else measure and value."""
+        if self.overview is not None:
+            return self.overview
+        return ReportTable(
+            "summary",
+            (Key("report.column.measure"), Key("report.column.value")),
+            tuple(self.summary),
+            title_key=Key("report.sheet.summary"),
+        )
 
     def table(self, key: str) -> ReportTable:
         """The table called ``key`` (KeyError when there is none)."""
@@ -100,44 +127,70 @@ def term_report(
     with_names: bool = False,
     name: str | None = None,
     lang: str = "ru",
+    progress: Callable[[int, int], None] | None = None,
 ) -> TermReport:
     """Answer the term report's questions for the days ``start``..``end`` (both included).
 
-    ``lang`` chooses the topic names (topics are data with a name per language)."""
+    ``lang`` chooses the topic names (topics are data with a name per language).
+    ``progress`` is told (steps done, steps in all) after each table and each part of
+    the summary."""
     from plc_console.services import reports_figures as figures
     from plc_console.services import reports_flow as flow
     from plc_console.services import reports_people as people
+    from plc_console.services import reports_summary as summary
 
     span = Span(start, end)
-    rework = flow.rework(session, span)
-    feedback = figures.feedback(session, span)
+    step = _Steps(progress, _REPORT_STEPS)
+    rework = step(flow.rework(session, span))
+    feedback = step(figures.feedback(session, span))
     tables = (
-        figures.by_category_role(session, span),
-        figures.young_experienced(session, span),
-        figures.top_topics(session, span, lang=lang),
-        flow.throughput(session, span),
-        flow.lead_times(session, span),
+        step(figures.by_category_role(session, span)),
+        step(figures.young_experienced(session, span)),
+        step(figures.top_topics(session, span, lang=lang)),
+        step(flow.throughput(session, span)),
+        step(flow.lead_times(session, span)),
         rework,
         feedback,
-        figures.products(session, span),
-        flow.backlog(session, span),
-        flow.oldest_open(session, span, with_names=with_names),
-        flow.cumulative_flow(session, span),
-        people.meetings(session, span),
-        people.workload(session, span),
+        step(figures.products(session, span)),
+        step(flow.backlog(session, span)),
+        step(flow.oldest_open(session, span, with_names=with_names)),
+        step(flow.cumulative_flow(session, span)),
+        step(people.meetings(session, span)),
+        step(people.workload(session, span)),
     )
-    summary: tuple[tuple[Key, Cell], ...] = (
+    figures_now = summary.headline_of(
+        step(figures.received_count(session, span)), tables[3], tables[8], rework, feedback
+    )
+    before_name, before_span = summary.previous_span(session, span, by_term=name is not None)
+    previous = summary.Previous(
+        before_name, before_span, step(summary.headline(session, before_span))
+    )
+    overview = summary.summary_table(name, span, figures_now, previous)
+    pairs: tuple[tuple[Key, Cell], ...] = (
         (Key("report.summary.term"), name or ""),
         (Key("report.summary.start"), start),
         (Key("report.summary.end"), end),
-        (Key("report.summary.received"), figures.received_count(session, span)),
-        (Key("report.summary.done"), sum(_int(row[1]) for row in tables[3].rows)),
-        (Key("report.summary.open_at_end"), sum(_int(row[-1]) for row in tables[8].rows)),
-        (Key("report.summary.rework_rate"), rework.rows[-1][1]),
-        (Key("report.summary.usefulness"), figures.mean_usefulness(feedback)),
+        *figures_now.cells(),
     )
-    return TermReport(name, span, with_names, summary, tables)
+    return TermReport(name, span, with_names, pairs, tables, overview)
 
 
-def _int(cell: Cell) -> int:
-    return cell if isinstance(cell, int) else 0
+_T = TypeVar("_T")
+#: What :func:`term_report` reports progress over: its 13 tables, the term's received
+#: count and the term before's headline.
+_REPORT_STEPS = 15
+
+
+class _Steps:
+    """Tells ``progress`` (done, in all) each time a step's result passes through."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+
+    def __call__(self, result: _T) -> _T:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, max(self.total, self.done))
+        return result

@@ -1,5 +1,6 @@
 """The term report as CSV files (one per table, UTF-8 with BOM so Excel reads Cyrillic)
-or as one Markdown document, and :func:`write_report`, which picks the writer.
+or as one Markdown document, and :func:`write_report`, which picks the writer (the
+workbook and the HTML page have their own modules).
 
 CSV fields that a spreadsheet would take for a formula get a leading space
 (:func:`plc_console.services.cells.csv_safe`).
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -17,9 +19,9 @@ from plc_console.locale import Key, Translator
 from plc_console.services.cells import csv_safe
 from plc_console.services.reports import Cell, TermReport
 
-__all__ = ["FORMATS", "report_stem", "write_csv", "write_md", "write_report"]
+__all__ = ["FORMATS", "report_stem", "text_of", "write_csv", "write_md", "write_report"]
 
-FORMATS = ("xlsx", "csv", "md")
+FORMATS = ("xlsx", "csv", "md", "html")
 _UNSAFE = re.compile(r"[^\w.-]+")
 
 
@@ -44,14 +46,8 @@ def write_csv(report: TermReport, folder: Path, t: Translator) -> list[Path]:
     """One CSV per table (and one for the summary) in ``folder``/``<stem>``/."""
     target = folder / report_stem(report)
     target.mkdir(parents=True, exist_ok=True)
-    tables = [
-        (
-            "summary",
-            [t("report.column.measure"), t("report.column.value")],
-            [[text_of(label, t), text_of(value, t)] for label, value in report.summary],
-        )
-    ]
-    for table in report.tables:
+    tables = []
+    for table in (report.summary_table(), *report.tables):
         header = [text_of(column, t) for column in table.columns]
         tables.append((table.key, header, [[text_of(v, t) for v in row] for row in table.rows]))
     written = []
@@ -71,9 +67,8 @@ def _md_cell(text: str) -> str:
 
 def write_md(report: TermReport, path: Path, t: Translator) -> Path:
     """The whole report as one Markdown document: the summary, then a section per table."""
-    lines = [f"# {t('report.md.title', name=report.name or '')}".rstrip(), ""]
-    lines += [f"- {text_of(label, t)}: {text_of(value, t)}" for label, value in report.summary]
-    for table in report.tables:
+    lines = [f"# {t('report.md.title', name=report.name or '')}".rstrip()]
+    for table in (report.summary_table(), *report.tables):
         lines += ["", f"## {text_of(table.title, t)}", ""]
         header = [_md_cell(text_of(column, t)) for column in table.columns]
         lines.append("| " + " | ".join(header) + " |")
@@ -86,16 +81,27 @@ def write_md(report: TermReport, path: Path, t: Translator) -> Path:
     return path
 
 
-def write_report(report: TermReport, folder: Path, fmt: str, t: Translator) -> list[Path]:
-    """Write ``report`` into ``folder`` (created) as xlsx, csv or md; the files written."""
+def write_report(
+    report: TermReport,
+    folder: Path,
+    fmt: str,
+    t: Translator,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Path]:
+    """Write ``report`` into ``folder`` (created) as xlsx, csv, md or html; the files
+    written. ``progress`` follows the workbook's sheets (the text formats take no time)."""
     folder.mkdir(parents=True, exist_ok=True)
     stem = report_stem(report)
     if fmt == "xlsx":
         from plc_console.services.reports_xlsx import write_xlsx
 
-        return [write_xlsx(report, folder / f"{stem}.xlsx", t)]
+        return [write_xlsx(report, folder / f"{stem}.xlsx", t, progress)]
     if fmt == "csv":
         return write_csv(report, folder, t)
     if fmt == "md":
         return [write_md(report, folder / f"{stem}.md", t)]
+    if fmt == "html":
+        from plc_console.services.reports_html import write_html
+
+        return [write_html(report, folder / f"{stem}.html", t)]
     raise ValueError(f"unknown report format {fmt!r}")

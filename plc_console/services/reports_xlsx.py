@@ -9,6 +9,7 @@ Text that a spreadsheet would take for a formula is stored as text
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -22,7 +23,6 @@ __all__ = ["write_xlsx"]
 
 _DATE_FORMAT = "DD.MM.YYYY"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_TOTAL = "report.column.total"
 
 
 def shown(value: Cell, t: Translator) -> Any:
@@ -51,9 +51,12 @@ def _fill(sheet: Any, header: list[str], rows: list[list[Any]]) -> None:
         cell.font = Font(bold=True)
         write_xlsx_text(cell)
     widths = [len(text) for text in header]
-    for values in rows:
+    for number, values in enumerate(rows, start=2):
         sheet.append(values)
-        for index, cell in enumerate(sheet[sheet.max_row]):
+        # The row's own cells (sheet[sheet.max_row] would look through every cell of the
+        # sheet for each row written).
+        for index in range(len(values)):
+            cell = sheet.cell(row=number, column=index + 1)
             value = cell.value
             if isinstance(value, str):
                 write_xlsx_text(cell)
@@ -75,9 +78,7 @@ def _chart(sheet: Any, table: ReportTable, t: Translator) -> None:
 
     if not table.rows or table.chart is None:
         return
-    last = len(table.columns)
-    while last > 2 and str(table.columns[last - 1]) == _TOTAL:
-        last -= 1
+    last = table.chart_columns().stop  # 0-based stop = 1-based last column
     chart: Any
     if table.chart is Chart.BAR:
         chart = BarChart()
@@ -105,21 +106,35 @@ def _column(index: int) -> str:
     return str(get_column_letter(index))
 
 
-def write_xlsx(report: TermReport, path: Path, t: Translator) -> Path:
-    """Write ``report`` to the workbook ``path`` and return it."""
+def write_xlsx(
+    report: TermReport,
+    path: Path,
+    t: Translator,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Write ``report`` to the workbook ``path`` and return it. ``progress`` is told
+    (steps done, steps in all) after each sheet and when the file is saved."""
     from openpyxl import Workbook
+
+    steps = len(report.tables) + 2
+
+    def step(done: int) -> None:
+        if progress is not None:
+            progress(done, steps)
 
     workbook = Workbook()
     summary = workbook.active
     assert summary is not None
     taken: set[str] = set()
     summary.title = _sheet_title(t("report.sheet.summary"), taken)
+    overview = report.summary_table()
     _fill(
         summary,
-        [t("report.column.measure"), t("report.column.value")],
-        [[shown(label, t), shown(value, t)] for label, value in report.summary],
+        [str(t.value(column)) for column in overview.columns],
+        [[shown(value, t) for value in row] for row in overview.rows],
     )
-    for table in report.tables:
+    step(1)
+    for done, table in enumerate(report.tables, start=2):
         sheet = workbook.create_sheet(_sheet_title(str(t.value(table.title)), taken))
         _fill(
             sheet,
@@ -127,5 +142,7 @@ def write_xlsx(report: TermReport, path: Path, t: Translator) -> Path:
             [[shown(value, t) for value in row] for row in table.rows],
         )
         _chart(sheet, table, t)
+        step(done)
     workbook.save(path)
+    step(steps)
     return path

@@ -218,5 +218,7 @@ def test_csv_safe_spaces_only_formula_like_text() -> None:
 def test_markdown_is_one_document(report: TermReport, tmp_path: Path) -> None:
     (path,) = write_report(report, tmp_path, "md", Translator("ru"))
     text = path.read_text(encoding="utf-8")
-    assert text.count("\n## ") == len(report.tables)
+    # The summary (beside the term before) and then every table, each its own section.
+    assert text.count("\n## ") == 1 + len(report.tables)
+    assert "| Поступило заявок | 5 | 1 | 4 |" in text
     assert "| мотивация обучающихся | 3 |" in text
