@@ -47,6 +47,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot("base-ru", "ru", ("B",)),
     Shot("products-ru", "ru", ("P",)),
     Shot("fever-ru", "ru", ("F",)),
+    Shot("reports-ru", "ru", ("R",)),
 )
 
 

@@ -36,6 +36,9 @@ def test_screenshots_are_written_from_demo_data(tmp_path: Path) -> None:
     assert ru("form.title_new") in shown("new-request-ru")
     assert "З-2026-00042" in shown("palette-ru")
     assert ru("help.title") in shown("help-ru")
+    # The term reports, from the demo's terms: the quarter under way is the one shown.
+    assert ru("reportsui.terms_title") in shown("reports-ru")
+    assert ru("report.summary.received") in shown("reports-ru")
 
 
 def test_screenshots_refuse_a_file_as_the_folder(tmp_path: Path) -> None:

@@ -123,6 +123,7 @@ class BoardScreen(Screen[None]):
         _product_key("B", "methodological_base", "baseui"),
         _product_key("P", "all_products", "reviewui"),
         _product_key("F", "fever_chart", "feverui"),
+        _product_key("R", "reports", "reportsui"),  # issue 8's term reports, the same way
         _key("slash", "search", "search"),
         _key("f", "filters", "filters"),
         _key("s", "toggle_order", "sort"),
@@ -437,6 +438,14 @@ class BoardScreen(Screen[None]):
         from plc_console.tui.screens.fever import FeverScreen
 
         self.app.push_screen(FeverScreen(self._sessions, self._t, self._now))
+
+    # --- term reports (issue 8) ------------------------------------------------------------
+
+    def action_reports(self) -> None:
+        """A term's headline figures and charts; the report exported with one key."""
+        from plc_console.tui.screens.reports import ReportsScreen
+
+        self.app.push_screen(ReportsScreen(self._sessions, self._t, self._now))
 
     # --- search and filters -----------------------------------------------------------------
 
