@@ -26,6 +26,7 @@ from plc_console.services.backup import (
     publish,
     temporary_beside,
 )
+from plc_console.services.live import NOTIFY_FUNCTION
 
 _VERSION = re.compile(r"\(PostgreSQL\)\s+(\d+)")
 
@@ -139,6 +140,8 @@ def _drop_empty_tables(engine: Engine) -> None:
         connection.execute(text(f"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE"))
         check_empty(connection)
         connection.execute(text(f"DROP TABLE {quoted} CASCADE"))
+        # The archive creates the triggers' function again; dropping the tables left it.
+        connection.execute(text(f"DROP FUNCTION IF EXISTS {NOTIFY_FUNCTION}()"))
 
 
 def _conninfo(engine: Engine) -> str:

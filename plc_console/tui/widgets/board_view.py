@@ -4,6 +4,11 @@ The view reads in thread workers (a session each) and shows what comes back; it 
 changes anything. The screen around it owns the keys that change requests and tells the
 view what to read again. One read runs at a time: stages asked for meanwhile wait in
 ``_dirty`` and are read next, so a burst of changes costs one or two reads, not one each.
+
+Changes made at other desks: on SQLite the view polls the change token every
+POLL_SECONDS. On PostgreSQL a thread listens for the database's notifications
+(:mod:`plc_console.services.live`) and reads again the moment another desk commits; the
+poll stays, every LIVE_POLL_SECONDS, as a safety net.
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.worker import Worker, WorkerState
+from textual.message import Message
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from plc_console.domain import BOARD_STAGES, Stage
 from plc_console.locale import Translator
 from plc_console.services.board import BoardFilter, CardOrder, change_token
+from plc_console.services.live import BoardListener, listener_for
 from plc_console.tui.board_data import read_board, read_window
 from plc_console.tui.errors import describe_error
 from plc_console.tui.messages import BoardQuery, BoardRead, ChangeTokenRead, WindowRead
@@ -28,11 +35,19 @@ from plc_console.tui.widgets.card_render import CARD_HEIGHT
 
 #: How often the board asks whether anything changed (one cheap query).
 POLL_SECONDS = 2.0
-_READ, _POLL = "board-read", "board-poll"
+#: The same where notifications tell at once (PostgreSQL): only for one that got lost.
+LIVE_POLL_SECONDS = 10.0
+#: The listening thread waits this long at a time before checking whether to stop: the
+#: longest a closing board waits for it.
+LISTEN_SLICE_SECONDS = 0.25
+_READ, _POLL, _LISTEN = "board-read", "board-poll", "board-listen"
 
 
 class BoardView(Horizontal):
     """Eight lanes side by side; a cursor (column, row) picks the card keys act on."""
+
+    class ChangedElsewhere(Message):
+        """The database said the board may have changed (or may have missed saying so)."""
 
     def __init__(
         self, sessions: sessionmaker[Session], t: Translator, now: Callable[[], datetime]
@@ -63,7 +78,10 @@ class BoardView(Horizontal):
     def on_mount(self) -> None:
         self._set_cursor_col(0)
         self.reload()
-        self.set_interval(POLL_SECONDS, self.poll)
+        listener = listener_for(self._sessions)
+        self.set_interval(POLL_SECONDS if listener is None else LIVE_POLL_SECONDS, self.poll)
+        if listener is not None:
+            self._listen(listener)
 
     @property
     def has_read(self) -> bool:
@@ -174,6 +192,24 @@ class BoardView(Horizontal):
         self._polling = self._poll_failed = False
         if message.token != self._token:
             self.reload()
+
+    @work(thread=True, group="live", exit_on_error=False, name=_LISTEN)
+    def _listen(self, listener: BoardListener) -> None:
+        """Wait for notifications until the view goes (Textual cancels its workers when
+        it is unmounted, and when the app exits); the connection closes with the loop."""
+        stop = get_current_worker().cancelled_event
+        try:
+            while not stop.is_set():
+                if listener.wait(LISTEN_SLICE_SECONDS) and not stop.is_set():
+                    self.post_message(self.ChangedElsewhere())
+        finally:
+            listener.close()
+
+    @on(ChangedElsewhere)
+    def _changed_elsewhere(self) -> None:
+        # What the poll does once it sees a new token; reading the token first would
+        # only delay it (a read is what a notification asks for).
+        self.reload()
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
