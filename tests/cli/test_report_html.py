@@ -10,9 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from plc_console.cli.main import app
-from plc_console.db.engine import transaction
-from plc_console.services.database import open_database
-from tests.unit.report_data import NAMES, build
+from tests.unit.report_data import NAMES, report_db
 
 runner = CliRunner()
 DAYS = ["--from", "02.11.2026", "--to", "2026-11-15"]
@@ -20,14 +18,7 @@ DAYS = ["--from", "02.11.2026", "--to", "2026-11-15"]
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
-    target = str(tmp_path / "plc.sqlite3")
-    database = open_database(target)
-    try:
-        with transaction(database.sessions) as session:
-            build(session)
-    finally:
-        database.engine.dispose()
-    return target
+    return report_db(tmp_path)
 
 
 def test_report_as_html(db: str, tmp_path: Path) -> None:

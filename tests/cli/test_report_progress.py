@@ -12,23 +12,14 @@ from typer.testing import CliRunner
 
 from plc_console.cli import report as report_cli
 from plc_console.cli.main import app
-from plc_console.db.engine import transaction
-from plc_console.services.database import open_database
-from tests.unit.report_data import build
+from tests.unit.report_data import report_db
 
 runner = CliRunner()
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
-    target = str(tmp_path / "plc.sqlite3")
-    database = open_database(target)
-    try:
-        with transaction(database.sessions) as session:
-            build(session)
-    finally:
-        database.engine.dispose()
-    return target
+    return report_db(tmp_path)
 
 
 def test_a_long_report_shows_progress_on_stderr(

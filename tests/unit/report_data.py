@@ -7,6 +7,7 @@ on the day named, so each stay in a stage is a whole number of days.
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -222,3 +223,18 @@ def build(session: Session) -> None:
     )
     _experts_and_meetings(session, r0, a, b, c, d, e)
     session.commit()
+
+
+def report_db(folder: Path) -> str:
+    """An SQLite file in ``folder`` holding the hand-built term (for the CLI's tests)."""
+    from plc_console.db.engine import transaction
+    from plc_console.services.database import open_database
+
+    target = str(folder / "plc.sqlite3")
+    database = open_database(target)
+    try:
+        with transaction(database.sessions) as session:
+            build(session)
+    finally:
+        database.engine.dispose()
+    return target
