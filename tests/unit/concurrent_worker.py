@@ -94,7 +94,7 @@ def choose(card: Card, closable: bool, rng: random.Random) -> str:
     if card.stage is Stage.CLOSED:
         return rng.choice(("edit_form", "edit_triage"))
     roll = rng.random()
-    if closable and roll < 0.06:
+    if closable and card.stage is not Stage.DONE and roll < 0.06:
         return "close"
     if roll < 0.55:
         return "back" if card.stage is Stage.DONE else "forward"
