@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 from plc_console.domain import PlcError
 
-__all__ = ["check_folder", "write_whole"]
+__all__ = ["check_folder", "write_bytes_whole", "write_whole"]
 
 
 def check_folder(path: Path) -> None:
@@ -55,3 +55,12 @@ def write_whole(path: Path, write: Callable[[BinaryIO], None]) -> None:
 def _cannot_write(path: Path, exc: OSError) -> PlcError:
     """The error that names the file and the system's reason."""
     return PlcError("file.cannot_write", path=str(path), reason=exc.strerror or str(exc))
+
+
+def write_bytes_whole(path: Path, data: bytes) -> None:
+    """:func:`write_whole` for content already in memory (a page, a document)."""
+
+    def write(stream: BinaryIO) -> None:
+        stream.write(data)
+
+    write_whole(path, write)

@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 
 from plc_console.locale import Translator
+from plc_console.services.files import write_bytes_whole
 from plc_console.services.report_svg import Series, area_chart, bar_chart, line_chart
 from plc_console.services.reports import Cell, Chart, ReportTable, TermReport
 from plc_console.services.reports_text import text_of
@@ -114,5 +115,6 @@ def render_html(report: TermReport, t: Translator) -> str:
 
 def write_html(report: TermReport, path: Path, t: Translator) -> Path:
     """Write ``report`` as one HTML document to ``path`` and return it."""
-    path.write_text(render_html(report, t), encoding="utf-8")
+    page = render_html(report, t).encode("utf-8")
+    write_bytes_whole(path, page)
     return path

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from plc_console.locale import Key, Translator
 from plc_console.services.cells import csv_safe
+from plc_console.services.files import write_bytes_whole
 from plc_console.services.reports import Cell, TermReport
 
 __all__ = ["FORMATS", "report_stem", "text_of", "write_csv", "write_md", "write_report"]
@@ -77,7 +78,8 @@ def write_md(report: TermReport, path: Path, t: Translator) -> Path:
             lines.append("| " + " | ".join(_md_cell(text_of(v, t)) for v in row) + " |")
         if not table.rows:
             lines.append(f"\n{t('report.md.empty')}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    document = ("\n".join(lines) + "\n").encode("utf-8")
+    write_bytes_whole(path, document)
     return path
 
 

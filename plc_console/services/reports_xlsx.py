@@ -17,6 +17,7 @@ from typing import Any
 
 from plc_console.locale import Key, Translator
 from plc_console.services.cells import write_xlsx_text
+from plc_console.services.files import write_whole
 from plc_console.services.reports import Cell, Chart, ReportTable, TermReport
 
 __all__ = ["write_xlsx"]
@@ -143,6 +144,6 @@ def write_xlsx(
         )
         _chart(sheet, table, t)
         step(done)
-    workbook.save(path)
+    write_whole(path, workbook.save)
     step(steps)
     return path

@@ -9,8 +9,6 @@ crash never leaves half a file under that name.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Protocol
 
 from plc_console.locale import Key, Translator
 from plc_console.services.cells import FORMULA_STARTS, write_xlsx_text
+from plc_console.services.files import write_whole
 from plc_console.services.intake.importer import RefusedRow
 from plc_console.services.intake.readers import Table
 from plc_console.services.intake.rows import RowProblem
@@ -78,16 +77,7 @@ def write_errors(path: Path | str, table: Table, report: Refusals, t: Translator
     sheet.freeze_panes = "A2"
     for index, header in enumerate([*headers, reason_header], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(max(len(header) + 2, 12), 60)
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
-    os.close(descriptor)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_whole(target, workbook.save)
     return target
 
 
